@@ -1,0 +1,5 @@
+import sys
+
+from kassasync.cli import main
+
+sys.exit(main())
