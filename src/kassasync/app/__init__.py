@@ -1,0 +1,1 @@
+"""The app layer (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""The fortnox layer (see docs/ARCHITECTURE.md)."""
