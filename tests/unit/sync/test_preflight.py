@@ -42,8 +42,8 @@ def test_a_missing_series_is_named() -> None:
 
 def test_missing_and_inactive_accounts_are_each_named() -> None:
     problems = problems_for_voucher(FACTS, date(2026, 5, 1), "F", [1910, 3002, 2999])
-    assert [p.code for p in problems] == ["account_inactive:3002:2", "account_missing:2999:2"]
-    assert "Konto 3002 är inaktivt" in problems[0].user_message
+    assert [p.code for p in problems] == ["account_missing:2999:2", "account_inactive:3002:2"]
+    assert "Konto 3002 är inaktivt" in problems[1].user_message
 
 
 def test_a_date_in_a_locked_period_is_refused_before_anything_else() -> None:
