@@ -1,0 +1,161 @@
+"""Customers (scope customer). REFERENCE §5.10: list rows are thin (no PriceList, no Active; `Phone`
+not `Phone1`); deleted customer numbers stay reserved (2000637)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fortnox_sandbox import errors
+from fortnox_sandbox.api.common import (
+    Ctx,
+    Reply,
+    active_filter,
+    changed,
+    contains,
+    listing,
+    number_key,
+    one_filter,
+    sort,
+    url,
+    wrapped,
+)
+from fortnox_sandbox.routing import LIST_PARAMS, Route
+from fortnox_sandbox.seed import customer_record
+from fortnox_sandbox.tenant import Record
+
+CUSTOMER_SEARCH = ("customernumber", "name", "zipcode", "city", "email", "phone", "organisationnumber")
+TEXT_FIELDS = (
+    "Name",
+    "OrganisationNumber",
+    "Address1",
+    "Address2",
+    "ZipCode",
+    "City",
+    "Email",
+    "Phone1",
+    "TermsOfPayment",
+    "PriceList",
+)
+
+
+def render_customer_row(ctx: Ctx, c: Record) -> dict[str, Any]:
+    return {
+        "@url": url(ctx, "customers", c["CustomerNumber"]),
+        "Address1": c["Address1"],
+        "Address2": c["Address2"],
+        "City": c["City"],
+        "CustomerNumber": c["CustomerNumber"],
+        "Email": c["Email"],
+        "Name": c["Name"],
+        "OrganisationNumber": c["OrganisationNumber"],
+        "Phone": c["Phone1"],
+        "ZipCode": c["ZipCode"],
+    }
+
+
+def render_customer(ctx: Ctx, c: Record) -> dict[str, Any]:
+    body = {k: v for k, v in c.items() if not k.startswith("_")}
+    body["@url"] = url(ctx, "customers", c["CustomerNumber"])
+    body.update(
+        {
+            "Currency": "SEK",
+            "CountryCode": "SE",
+            "Phone2": "",
+            "VATNumber": "",
+            "EmailInvoice": "",
+            "DefaultDeliveryTypes": {"Invoice": "PRINT", "Order": "PRINT", "Offer": "PRINT"},
+            "DefaultTemplates": {
+                "Order": "DEFAULTTEMPLATE",
+                "Offer": "DEFAULTTEMPLATE",
+                "Invoice": "DEFAULTTEMPLATE",
+                "CashInvoice": "DEFAULTTEMPLATE",
+            },
+        }
+    )
+    return body
+
+
+def find_customer(ctx: Ctx, number: str) -> Record:
+    customer = ctx.tenant.customers.get(number)
+    if customer is None:
+        raise errors.not_found(*errors.CUSTOMER_NOT_FOUND)
+    return customer
+
+
+def list_customers(ctx: Ctx, p: dict[str, str]) -> Reply:
+    one_filter(ctx, CUSTOMER_SEARCH)
+    items = active_filter(ctx, changed(ctx.tenant.customers.values(), ctx))
+    fields = {
+        "customernumber": "CustomerNumber",
+        "name": "Name",
+        "zipcode": "ZipCode",
+        "city": "City",
+        "email": "Email",
+        "phone": "Phone1",
+        "organisationnumber": "OrganisationNumber",
+    }
+    for name, field in fields.items():
+        if name in ctx.query:
+            items = [c for c in items if contains(c[field], ctx.query[name])]
+    keys: dict[str, Any] = {
+        "customernumber": lambda c: number_key(c["CustomerNumber"]),
+        "name": lambda c: c["Name"],
+    }
+    items = sort(ctx, items, keys, "customernumber")
+    return listing(ctx, "Customers", items, lambda c: render_customer_row(ctx, c))
+
+
+def get_customer(ctx: Ctx, p: dict[str, str]) -> Reply:
+    return Reply(200, {"Customer": render_customer(ctx, find_customer(ctx, p["CustomerNumber"]))})
+
+
+def apply_customer(ctx: Ctx, customer: Record, data: dict[str, Any]) -> None:
+    for field in TEXT_FIELDS:
+        if field in data:
+            customer[field] = str(data[field] or "")
+    if "Active" in data:
+        customer["Active"] = bool(data["Active"])
+    if "Type" in data and data["Type"] in ("PRIVATE", "COMPANY"):
+        customer["Type"] = data["Type"]
+    if customer["PriceList"] not in ctx.tenant.price_lists:
+        raise errors.not_found(*errors.PRICE_LIST_NOT_FOUND)
+    if not customer["Name"]:
+        raise errors.invalid(*errors.BAD_DATA)
+    customer["_modified"] = ctx.now
+
+
+def create_customer(ctx: Ctx, p: dict[str, str]) -> Reply:
+    data = wrapped(ctx, "Customer")
+    number = str(data.get("CustomerNumber") or "")
+    if not number:
+        used = [int(n) for n in (*ctx.tenant.customers, *ctx.tenant.deleted_customers) if n.isdigit()]
+        number = str(max(used, default=0) + 1)
+    if number in ctx.tenant.customers or number in ctx.tenant.deleted_customers:
+        code, message = errors.CUSTOMER_NUMBER_USED
+        raise errors.invalid(code, message.format(n=number))
+    record = customer_record(number, "", ctx.now)
+    apply_customer(ctx, record, data)
+    ctx.tenant.customers[number] = record
+    return Reply(201, {"Customer": render_customer(ctx, record)})
+
+
+def update_customer(ctx: Ctx, p: dict[str, str]) -> Reply:
+    customer = find_customer(ctx, p["CustomerNumber"])
+    apply_customer(ctx, customer, wrapped(ctx, "Customer"))
+    return Reply(200, {"Customer": render_customer(ctx, customer)})
+
+
+def delete_customer(ctx: Ctx, p: dict[str, str]) -> Reply:
+    customer = find_customer(ctx, p["CustomerNumber"])
+    del ctx.tenant.customers[customer["CustomerNumber"]]
+    ctx.tenant.deleted_customers.add(customer["CustomerNumber"])
+    return Reply(204, None)
+
+
+ROUTES = [
+    Route("GET", "/3/customers", list_customers, "customer", LIST_PARAMS | {"filter", *CUSTOMER_SEARCH}),
+    Route("POST", "/3/customers", create_customer, "customer"),
+    Route("GET", "/3/customers/{CustomerNumber}", get_customer, "customer"),
+    Route("PUT", "/3/customers/{CustomerNumber}", update_customer, "customer"),
+    Route("DELETE", "/3/customers/{CustomerNumber}", delete_customer, "customer"),
+]
