@@ -3,6 +3,10 @@
 Amounts are integer öre and include VAT (Swedish register prices do). Quantities are exact ``Decimal``.
 A return is a receipt with negative quantities and amounts (and negative payments: money paid back).
 
+Each rule that fails raises a ``PydanticCustomError`` whose *type* names the rule (``receipt_total``,
+``line_amount``...) and whose context carries the figures, so ``pos.messages`` can tell the user in
+Swedish which field is wrong and by how much, while the English message goes to the log.
+
 The sums a receipt must satisfy (checked here, so nothing unbalanced ever reaches the store)::
 
     Σ line.amount_ore + rounding_ore == total_ore == Σ payment.amount_ore − change_ore
@@ -17,13 +21,16 @@ from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from kassasync.money import VAT_RATES
 
 
 def _check_vat_rate(rate: int) -> int:
     if rate not in VAT_RATES:
-        raise ValueError(f"VAT rate must be one of 25, 12, 6, 0, not {rate}")
+        raise PydanticCustomError(
+            "vat_rate", "VAT rate must be one of 25, 12, 6, 0, not {rate}", {"rate": rate}
+        )
     return rate
 
 
@@ -62,12 +69,13 @@ class ReceiptLine(BaseModel):
     def _amount_adds_up(self) -> Self:
         gross = (self.quantity * self.unit_price_ore).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         if int(gross) - self.discount_ore != self.amount_ore:
-            raise ValueError(
-                f"amount_ore {self.amount_ore} != quantity × unit_price_ore − discount_ore "
-                f"({int(gross)} − {self.discount_ore})"
+            raise PydanticCustomError(
+                "line_amount",
+                "amount_ore {amount} != quantity × unit_price_ore − discount_ore ({gross} − {discount})",
+                {"amount": self.amount_ore, "gross": int(gross), "discount": self.discount_ore},
             )
         if self.kind is LineKind.GIFT_CARD and self.vat_rate != 0:
-            raise ValueError("a gift card sold carries no VAT (vat_rate must be 0)")
+            raise PydanticCustomError("gift_card_vat", "a gift card sold carries no VAT (vat_rate must be 0)")
         return self
 
 
@@ -101,19 +109,30 @@ class Receipt(BaseModel):
     @model_validator(mode="after")
     def _receipt_adds_up(self) -> Self:
         if self.sold_at.tzinfo is None:
-            raise ValueError("sold_at must carry a UTC offset")
+            raise PydanticCustomError("sold_at_offset", "sold_at must carry a UTC offset")
         lines = sum(line.amount_ore for line in self.lines)
         if lines + self.rounding_ore != self.total_ore:
-            raise ValueError(
-                f"total_ore {self.total_ore} != lines {lines} + rounding_ore {self.rounding_ore}"
+            raise PydanticCustomError(
+                "receipt_total",
+                "total_ore {total} != lines {lines} + rounding_ore {rounding}",
+                {"total": self.total_ore, "lines": lines, "rounding": self.rounding_ore},
             )
         paid = sum(p.amount_ore for p in self.payments) - self.change_ore
         if paid != self.total_ore:
-            raise ValueError(f"payments − change ({paid}) != total_ore {self.total_ore}")
-        if self.change_ore and not any(p.method is PaymentMethod.CASH for p in self.payments):
-            raise ValueError("change_ore without a cash payment")
-        if self.rounding_ore and not any(p.method is PaymentMethod.CASH for p in self.payments):
-            raise ValueError("rounding_ore without a cash payment (only cash is rounded)")
+            raise PydanticCustomError(
+                "receipt_payments",
+                "payments − change ({paid}) != total_ore {total}",
+                {"paid": paid, "total": self.total_ore, "change": self.change_ore},
+            )
+        has_cash = any(p.method is PaymentMethod.CASH for p in self.payments)
+        if self.change_ore and not has_cash:
+            raise PydanticCustomError("change_without_cash", "change_ore without a cash payment")
+        if self.rounding_ore and not has_cash:
+            raise PydanticCustomError(
+                "rounding_without_cash", "rounding_ore without a cash payment (only cash is rounded)"
+            )
         if self.is_return != (self.total_ore < 0):
-            raise ValueError("is_return must be true exactly when total_ore is negative")
+            raise PydanticCustomError(
+                "return_sign", "is_return must be true exactly when total_ore is negative"
+            )
         return self

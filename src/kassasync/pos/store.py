@@ -1,0 +1,393 @@
+"""``PosStore``: Kassasync's side of the company file the register shares (``kassa.db``).
+
+Two programs write this file at once, so every write is one short ``BEGIN IMMEDIATE`` transaction (the
+writer lock is taken up front and waited for through the busy timeout, instead of a read transaction
+failing to upgrade), WAL lets the register read and write while the agent reads, and outbox transitions are
+conditional updates, so two runs can never both send a receipt. Receipts are only ever inserted; triggers
+in the schema refuse any change to them, from any program.
+
+Each thread gets its own connection (sqlite3 connections are not shared across threads safely).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from pydantic import ValidationError
+
+from kassasync.clock import Clock, SystemClock
+from kassasync.errors import ItemFailed, KassasyncError
+from kassasync.pos import masterdata, outbox
+from kassasync.pos.backup import backup_to
+from kassasync.pos.messages import ReceiptProblem, problems_from_validation
+from kassasync.pos.migrations import create_schema, migrate
+from kassasync.pos.models import Receipt
+from kassasync.pos.orgnr import normalise_orgnr
+from kassasync.pos.receipt_rows import insert_receipt, load_raw
+from kassasync.pos.records import (
+    Account,
+    Article,
+    Company,
+    Customer,
+    OutboxEntry,
+    OutboxState,
+    PaymentMethodRow,
+    PredefinedAccount,
+    Price,
+    Register,
+    Removal,
+    Target,
+    UpsertCounts,
+    split_key,
+)
+
+log = logging.getLogger(__name__)
+
+COMPANY_FILE_NAME = "kassa.db"
+BUSY_TIMEOUT_MS = 15_000
+DEFAULT_BACKUPS_KEPT = 10
+
+
+class CompanyFileError(KassasyncError):
+    default_user_message = "Kassafilen kunde inte öppnas. Kontrollera sökvägen i inställningarna."
+
+
+def company_file(directory: Path) -> Path:
+    """The company file inside a company folder (what ``--company DIR`` and "Bläddra" point at)."""
+    return directory / COMPANY_FILE_NAME
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection set up as the contract asks of every program using the file (pos-contract.md)."""
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class PosStore:
+    def __init__(self, path: Path, *, clock: Clock | None = None) -> None:
+        """Use ``create`` or ``open``; this only holds the path."""
+        self.path = path
+        self.clock: Clock = clock or SystemClock()
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, name: str, orgnr: str, *, clock: Clock | None = None) -> PosStore:
+        """A new company file; refuses to touch an existing one."""
+        number = normalise_orgnr(orgnr)
+        if not name.strip():
+            raise CompanyFileError("company name is empty", user_message="Ange företagets namn.")
+        if path.exists():
+            raise CompanyFileError(
+                f"{path} already exists", user_message=f"Det finns redan en kassafil i {path.parent}."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(path, clock=clock)
+        conn = store._conn()
+        create_schema(conn)
+        with store._write() as tx:
+            tx.execute(
+                "INSERT INTO company (id, name, organisation_number) VALUES (1, ?, ?)", (name.strip(), number)
+            )
+        log.info("company file created: %s (%s, %s)", path, name, number)
+        return store
+
+    @classmethod
+    def open(cls, path: Path, *, clock: Clock | None = None) -> PosStore:
+        """An existing company file, migrated forward to this program's schema version."""
+        if not path.is_file():
+            raise CompanyFileError(
+                f"no company file at {path}", user_message=f"Ingen kassafil hittades: {path}"
+            )
+        store = cls(path, clock=clock)
+        try:
+            migrate(store._conn())
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise CompanyFileError(
+                f"{path} is not a usable company file: {exc}",
+                user_message=f"Filen {path} är ingen kassafil som Kassasync kan läsa.",
+            ) from exc
+        return store
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat()
+
+    # -- company, registers, payment methods -----------------------------------------------------------
+
+    def company(self) -> Company:
+        row = self._conn().execute("SELECT name, organisation_number FROM company WHERE id = 1").fetchone()
+        if row is None:
+            raise CompanyFileError(
+                f"{self.path} has no company row", user_message="Kassafilen saknar företag."
+            )
+        return Company(name=row[0], organisation_number=row[1])
+
+    def add_register(self, register: Register) -> None:
+        with self._write() as tx:
+            tx.execute(
+                "INSERT INTO registers (code, name, store) VALUES (?, ?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, store = excluded.store",
+                (register.code, register.name, register.store),
+            )
+
+    def registers(self) -> list[Register]:
+        rows = self._conn().execute("SELECT code, name, store FROM registers ORDER BY code")
+        return [Register(*row) for row in rows]
+
+    def payment_methods(self) -> list[PaymentMethodRow]:
+        rows = self._conn().execute(
+            "SELECT code, name, account, fortnox_mode_of_payment FROM payment_methods ORDER BY code"
+        )
+        return [PaymentMethodRow(*row) for row in rows]
+
+    # -- master data from Fortnox ----------------------------------------------------------------------
+
+    def upsert_articles(self, articles: Iterable[Article], batch: int = 5000) -> UpsertCounts:
+        """Insert or update (streaming, ``batch`` rows per transaction); unchanged rows are not rewritten."""
+        return masterdata.upsert(
+            self._write, masterdata.ARTICLES, map(masterdata.article_row, articles), batch
+        )
+
+    def upsert_prices(self, prices: Iterable[Price], batch: int = 5000) -> UpsertCounts:
+        return masterdata.upsert(self._write, masterdata.PRICES, map(masterdata.price_row, prices), batch)
+
+    def upsert_accounts(self, accounts: Iterable[Account], batch: int = 5000) -> UpsertCounts:
+        return masterdata.upsert(
+            self._write, masterdata.ACCOUNTS, map(masterdata.account_row, accounts), batch
+        )
+
+    def upsert_predefined_accounts(self, accounts: Iterable[PredefinedAccount]) -> UpsertCounts:
+        rows = ((a.name, a.account) for a in accounts)
+        return masterdata.upsert(self._write, masterdata.PREDEFINED, rows, 5000)
+
+    def upsert_customers(self, customers: Iterable[Customer], batch: int = 5000) -> UpsertCounts:
+        rows = map(masterdata.customer_row, customers)
+        return masterdata.upsert(self._write, masterdata.CUSTOMERS, rows, batch)
+
+    def set_stock(self, levels: Iterable[tuple[str, Decimal]], batch: int = 5000) -> int:
+        """Stock per article number; returns how many articles changed. Unknown articles are skipped."""
+        return masterdata.set_stock(self._write, levels, batch)
+
+    def get_article(self, article_number: str) -> Article | None:
+        return masterdata.get_article(self._conn(), article_number)
+
+    def count(self, table: str) -> int:
+        if table not in masterdata.COUNTABLE:
+            raise ValueError(f"not a table: {table}")
+        return int(self._conn().execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def remove_articles_missing_from(
+        self, keep_numbers: Iterable[str], backup_dir: Path, keep_backups: int = DEFAULT_BACKUPS_KEPT
+    ) -> Removal:
+        """Remove Fortnox articles that Fortnox no longer has, after a backup of the file.
+
+        Articles the register made itself (origin 'register') are never removed. An article on a receipt
+        not yet posted is kept, inactive, so the receipt can still be booked on its sales account.
+        """
+        with self._write() as tx:
+            doomed = masterdata.stage_removal(tx, keep_numbers)
+        if doomed == 0:
+            return Removal(removed=0, kept_inactive=0, backup=None)
+        backup = self.backup(backup_dir, keep=keep_backups)
+        with self._write() as tx:
+            removed, kept = masterdata.apply_removal(tx)
+        log.info("articles removed: %d, kept inactive (on unposted receipts): %d", removed, kept)
+        return Removal(removed=removed, kept_inactive=kept, backup=backup)
+
+    # -- receipts --------------------------------------------------------------------------------------
+
+    def add_receipt(self, receipt: Receipt) -> bool:
+        """Insert a receipt (and, by trigger, its pending outbox row). False if the same one is there.
+
+        A different receipt under the same key is an ``ItemFailed``: never a silent overwrite.
+        """
+        with self._write() as tx:
+            tx.execute(
+                "INSERT INTO registers (code, name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING",
+                (receipt.register_code, f"Kassa {receipt.register_code}"),
+            )
+            if insert_receipt(tx, receipt):
+                return True
+            existing = self._load(tx, [(receipt.register_code, receipt.receipt_number)])
+        stored = existing.get(receipt.key)
+        if isinstance(stored, Receipt) and stored == receipt:
+            return False
+        raise ItemFailed(
+            f"receipt {receipt.key} already stored with different content",
+            user_message=(
+                f"Kvitto {receipt.key} finns redan med annat innehåll. Kvitton ändras aldrig i efterhand: "
+                "ge det nya kvittot ett eget nummer."
+            ),
+        )
+
+    def get_receipt(self, key: str) -> Receipt | None:
+        """The stored receipt; ``ItemFailed`` if a register wrote one that does not add up."""
+        found = self._load(self._conn(), [split_key(key)]).get(key)
+        if isinstance(found, list):
+            raise ItemFailed(f"receipt {key} is invalid: {found[0].detail}", user_message=found[0].message)
+        return found
+
+    def _load(
+        self, conn: sqlite3.Connection, keys: Sequence[tuple[str, int]]
+    ) -> dict[str, Receipt | list[ReceiptProblem]]:
+        result: dict[str, Receipt | list[ReceiptProblem]] = {}
+        for (code, number), raw in load_raw(conn, keys).items():
+            key = f"{code}-{number}"
+            try:
+                result[key] = Receipt.model_validate(raw)
+            except ValidationError as exc:
+                result[key] = problems_from_validation(key, exc)
+        return result
+
+    def pending_receipts(self, batch: int = 500) -> Iterator[Receipt]:
+        """Receipts waiting to be posted, in key order, ``batch`` at a time (memory independent of count).
+
+        A receipt a register wrote that does not add up is moved to ``failed`` with the Swedish reason.
+        """
+        return self.receipts_in_state(OutboxState.PENDING, batch)
+
+    def receipts_in_state(self, state: OutboxState, batch: int = 500) -> Iterator[Receipt]:
+        after: tuple[str, int] = ("", 0)
+        while True:
+            keys = outbox.keys_in_state(self._conn(), state, after, batch)
+            if not keys:
+                return
+            after = keys[-1]
+            loaded = self._load(self._conn(), keys)
+            for key in keys:
+                item = loaded[f"{key[0]}-{key[1]}"]
+                if isinstance(item, Receipt):
+                    yield item
+                else:
+                    self._fail_invalid(item)
+
+    def _fail_invalid(self, problems: list[ReceiptProblem]) -> None:
+        first = problems[0]
+        for problem in problems:
+            log.warning("invalid receipt in company file: %s", problem.detail)
+        self.mark_failed(first.receipt, first.message, from_states=(OutboxState.PENDING, OutboxState.FAILED))
+
+    # -- outbox ----------------------------------------------------------------------------------------
+
+    def outbox_entry(self, key: str) -> OutboxEntry | None:
+        return outbox.entry(self._conn(), split_key(key))
+
+    def outbox_entries(self, state: OutboxState | None = None) -> list[OutboxEntry]:
+        return outbox.entries(self._conn(), state)
+
+    def state_counts(self) -> dict[OutboxState, int]:
+        return outbox.state_counts(self._conn())
+
+    def _transition(
+        self, keys: str | Sequence[str], from_states: Sequence[OutboxState], **changes: Any
+    ) -> bool:
+        key_list = [keys] if isinstance(keys, str) else list(keys)
+        with self._write() as tx:
+            return outbox.transition(
+                tx, [split_key(k) for k in key_list], from_states, self._now(), **changes
+            )
+
+    def mark_sending(self, keys: str | Sequence[str], target: Target) -> bool:
+        """pending|failed → sending, attempts + 1. All keys or none; False if any was not sendable."""
+        from_states = (OutboxState.PENDING, OutboxState.FAILED)
+        return self._transition(keys, from_states, state=OutboxState.SENDING, target=target, attempt=True)
+
+    def mark_posted(self, keys: str | Sequence[str], fortnox_ref: str) -> bool:
+        """sending → posted(ref); for a daily summary all its receipts share the ref."""
+        return self._transition(
+            keys, (OutboxState.SENDING,), state=OutboxState.POSTED, fortnox_ref=fortnox_ref, last_error=None
+        )
+
+    def mark_booked(self, keys: str | Sequence[str]) -> bool:
+        return self._transition(keys, (OutboxState.POSTED,), state=OutboxState.BOOKED)
+
+    def mark_paid(self, keys: str | Sequence[str]) -> bool:
+        return self._transition(keys, (OutboxState.BOOKED,), state=OutboxState.PAID)
+
+    def mark_failed(
+        self,
+        keys: str | Sequence[str],
+        reason: str,
+        from_states: Sequence[OutboxState] = (OutboxState.PENDING, OutboxState.SENDING),
+    ) -> bool:
+        return self._transition(keys, from_states, state=OutboxState.FAILED, last_error=reason)
+
+    def release_sending(self, keys: str | Sequence[str]) -> bool:
+        """sending → pending: reconciliation found the receipt absent from Fortnox, so it may go again."""
+        return self._transition(keys, (OutboxState.SENDING,), state=OutboxState.PENDING)
+
+    def retry_failed(self, keys: str | Sequence[str]) -> bool:
+        """failed → pending (``resend`` after the user fixed the cause)."""
+        return self._transition(keys, (OutboxState.FAILED,), state=OutboxState.PENDING)
+
+    # -- sync cursors, backup --------------------------------------------------------------------------
+
+    def cursor(self, resource: str) -> str | None:
+        row = self._conn().execute("SELECT lastmodified FROM sync_cursors WHERE resource = ?", (resource,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    def set_cursor(self, resource: str, lastmodified: str) -> None:
+        with self._write() as tx:
+            tx.execute(
+                "INSERT INTO sync_cursors (resource, lastmodified) VALUES (?, ?) "
+                "ON CONFLICT (resource) DO UPDATE SET lastmodified = excluded.lastmodified",
+                (resource, lastmodified),
+            )
+
+    def backup(self, dest_dir: Path, keep: int = DEFAULT_BACKUPS_KEPT) -> Path:
+        """A consistent copy in ``dest_dir`` (path logged); only the newest ``keep`` copies stay."""
+        return backup_to(self._conn(), dest_dir, self.clock.now(), keep)

@@ -1,0 +1,92 @@
+"""Backups restore to an identical file; a version-1 file is migrated forward with its data."""
+
+import sqlite3
+from pathlib import Path
+
+from kassasync.clock import FakeClock
+from kassasync.pos.backup import restore_backup
+from kassasync.pos.migrations import CURRENT_VERSION, create_schema, file_version
+from kassasync.pos.models import LineKind
+from kassasync.pos.records import Article
+from kassasync.pos.store import PosStore, connect
+
+from .conftest import ReceiptFactory, receipt_data
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_backup_restores_to_an_identical_file(
+    store: PosStore, make_receipt: ReceiptFactory, tmp_path: Path
+) -> None:
+    store.upsert_articles([Article("1001", "Kaffe", 12, 5990)])
+    for n in range(1, 6):
+        store.add_receipt(make_receipt(n))
+    backup = store.backup(tmp_path / "backups")
+    restored = tmp_path / "restored" / "kassa.db"
+    restored.parent.mkdir()
+    restore_backup(backup, restored)
+    assert dump(restored) == dump(store.path)
+    assert len(dump(store.path)) > 20
+
+
+def test_old_backups_are_pruned_by_count(store: PosStore, clock: FakeClock, tmp_path: Path) -> None:
+    made = []
+    for _ in range(5):
+        made.append(store.backup(tmp_path / "backups", keep=3))
+        clock.advance(1)
+    assert sorted((tmp_path / "backups").iterdir()) == sorted(made[-3:])
+
+
+def schema_of(conn: sqlite3.Connection) -> dict[str, object]:
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    shape: dict[str, object] = {n: conn.execute(f"PRAGMA table_info({n})").fetchall() for n in names}
+    shape["objects"] = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
+    ).fetchall()
+    return shape
+
+
+def test_a_filled_version_1_file_is_migrated_to_the_current_version_keeping_its_receipts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kassa.db"
+    conn = connect(path)
+    create_schema(conn, version=1)
+    conn.execute("INSERT INTO company VALUES (1, 'Gammal AB', '556123-4567')")
+    conn.execute("INSERT INTO registers (code, name) VALUES ('K1', 'Kassa 1')")
+    for n in range(1, 51):  # as a version-1 register wrote them: no kind, no original_receipt
+        data = receipt_data(n)
+        line = data["lines"][0]
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO receipts (register_code, receipt_number, sold_at, total_ore) VALUES ('K1', ?, ?, ?)",
+            (n, data["sold_at"], data["total_ore"]),
+        )
+        conn.execute(
+            "INSERT INTO receipt_lines (register_code, receipt_number, line_number, article_number, "
+            "description, quantity, unit_price_ore, vat_rate, amount_ore) "
+            "VALUES ('K1', ?, 1, '1001', 'Kaffe', '1', ?, 12, ?)",
+            (n, line["unit_price_ore"], line["amount_ore"]),
+        )
+        conn.execute("INSERT INTO receipt_payments VALUES ('K1', ?, 1, 'card', ?)", (n, data["total_ore"]))
+        conn.execute("COMMIT")
+    conn.close()
+
+    with PosStore.open(path) as store:
+        assert file_version(store._conn()) == CURRENT_VERSION == 2
+        receipts = list(store.pending_receipts())
+        assert [r.key for r in receipts] == [f"K1-{n}" for n in range(1, 51)]
+        assert all(r.lines[0].kind is LineKind.ARTICLE and r.original_receipt is None for r in receipts)
+        migrated = schema_of(store._conn())
+
+    fresh = tmp_path / "fresh.db"
+    PosStore.create(fresh, "Ny AB", "556123-4567").close()
+    conn = sqlite3.connect(fresh)
+    assert migrated == schema_of(conn)
+    conn.close()
