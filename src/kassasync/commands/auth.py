@@ -1,0 +1,94 @@
+"""``kassasync login | logout | status``: the Fortnox connection from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+from kassasync.config import load_settings, save_settings
+from kassasync.errors import KassasyncError
+from kassasync.fortnox.auth import logout
+from kassasync.fortnox.connect import FortnoxContext, connect_company
+from kassasync.logs import setup_logging
+from kassasync.paths import app_paths
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: Any) -> None:
+    login_parser = subparsers.add_parser("login", help="koppla Kassasync till ett Fortnox-företag")
+    login_parser.add_argument(
+        "--timeout", type=float, default=300.0, help="sekunder att vänta på webbläsaren (300)"
+    )
+    login_parser.set_defaults(handler=_login)
+    logout_parser = subparsers.add_parser("logout", help="koppla bort Fortnox och glöm inloggningen")
+    logout_parser.set_defaults(handler=_logout)
+    status_parser = subparsers.add_parser("status", help="visa vilket Fortnox-företag som är kopplat")
+    status_parser.add_argument("--check", action="store_true", help="fråga Fortnox att kopplingen fungerar")
+    status_parser.set_defaults(handler=_status)
+
+
+def _context() -> FortnoxContext:
+    paths = app_paths().ensure()
+    settings = load_settings(paths.settings_file)
+    setup_logging(paths.log_dir, settings.log_level)
+    return FortnoxContext.create(settings, paths)
+
+
+def _fail(exc: KassasyncError) -> int:
+    log.error("%s", exc.detail)
+    print(exc.user_message, file=sys.stderr)
+    return 1
+
+
+def _login(args: argparse.Namespace) -> int:
+    try:
+        context = _context()
+        print("Webbläsaren öppnas: logga in i Fortnox och godkänn Kassasync.")
+        company = connect_company(context, timeout_s=args.timeout)
+    except KassasyncError as exc:
+        return _fail(exc)
+    print(f"Kopplad till {company.company_name} ({company.organization_number}).")
+    return 0
+
+
+def _logout(args: argparse.Namespace) -> int:
+    try:
+        context = _context()
+        revoked = logout(context.credentials, context.endpoints, context.store)
+        fortnox = context.settings.fortnox.model_copy(
+            update={"tenant_name": None, "organisation_number": None}
+        )
+        save_settings(context.settings.model_copy(update={"fortnox": fortnox}), context.paths.settings_file)
+    except KassasyncError as exc:
+        return _fail(exc)
+    print(
+        "Utloggad från Fortnox."
+        if revoked
+        else "Inloggningen är glömd (Fortnox kunde inte nås för att spärra den)."
+    )
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    try:
+        context = _context()
+        fortnox = context.settings.fortnox
+        tokens = context.store.load()
+        if tokens is None or fortnox.tenant_name is None:
+            print("Inte kopplad till Fortnox. Kör: kassasync login")
+            return 1
+        print(f"Kopplad till {fortnox.tenant_name} ({fortnox.organisation_number}).")
+        print(f"Inloggningen sparas i: {context.store.description}")
+        if args.check:
+            client = context.client()
+            try:
+                company = client.company_information()
+            finally:
+                client.close()
+            print(f"Fortnox svarar: {company.company_name} ({company.organization_number}).")
+    except KassasyncError as exc:
+        return _fail(exc)
+    return 0

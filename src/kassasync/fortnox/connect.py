@@ -1,0 +1,100 @@
+"""Wiring: a ready ``FortnoxClient`` from the settings and paths, and "Logga in" end to end.
+
+Kept apart from ``auth`` and ``client`` so neither imports the other's construction details; the CLI,
+the tray and the sync engine all build their client here, and so share one token store, one refresh
+lock and one rate limiter per Fortnox budget.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kassasync.clock import Clock, SystemClock
+from kassasync.config import Settings, load_settings, save_settings
+from kassasync.fortnox.auth import BrowserOpener, ClientCredentials, OAuthEndpoints, TokenManager, login
+from kassasync.fortnox.client import FortnoxClient
+from kassasync.fortnox.models import CompanyInformation
+from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S, shared_limiter
+from kassasync.fortnox.tokens import TokenStore, choose_token_store
+from kassasync.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FortnoxContext:
+    """Everything a Fortnox session needs, built once per process."""
+
+    settings: Settings
+    paths: AppPaths
+    credentials: ClientCredentials
+    endpoints: OAuthEndpoints
+    store: TokenStore
+    clock: Clock
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        paths: AppPaths,
+        *,
+        store: TokenStore | None = None,
+        clock: Clock | None = None,
+    ) -> FortnoxContext:
+        paths.ensure()
+        credentials = ClientCredentials.from_environment(settings.fortnox)
+        if store is None:
+            store = choose_token_store(
+                paths.token_file, f"{settings.fortnox.api_url}|{credentials.client_id}"
+            )
+        return cls(
+            settings=settings,
+            paths=paths,
+            credentials=credentials,
+            endpoints=OAuthEndpoints.under(settings.fortnox.auth_url),
+            store=store,
+            clock=clock or SystemClock(),
+        )
+
+    def token_manager(self) -> TokenManager:
+        return TokenManager(
+            self.store, self.credentials, self.endpoints.token_url, self.paths.token_lock, clock=self.clock
+        )
+
+    def client(
+        self, *, rate_limit: int = DEFAULT_LIMIT, rate_window_s: float = DEFAULT_WINDOW_S
+    ) -> FortnoxClient:
+        api_url = self.settings.fortnox.api_url
+        limiter = shared_limiter(
+            api_url, self.credentials.client_id, limit=rate_limit, window_s=rate_window_s, clock=self.clock
+        )
+        return FortnoxClient(self.token_manager(), api_url=api_url, limiter=limiter, clock=self.clock)
+
+
+def connect_company(
+    context: FortnoxContext, *, browser_opener: BrowserOpener | None = None, timeout_s: float = 300.0
+) -> CompanyInformation:
+    """Log in through the browser, read which company the token belongs to, and remember it in settings."""
+    login(
+        context.credentials,
+        context.endpoints,
+        context.store,
+        redirect_port=context.settings.fortnox.redirect_port,
+        browser_opener=browser_opener,
+        timeout_s=timeout_s,
+        clock=context.clock,
+    )
+    client = context.client()
+    try:
+        company = client.company_information()
+    finally:
+        client.close()
+    current = load_settings(context.paths.settings_file)
+    fortnox = current.fortnox.model_copy(
+        update={"tenant_name": company.company_name, "organisation_number": company.organization_number}
+    )
+    context.settings = current.model_copy(update={"fortnox": fortnox})
+    save_settings(context.settings, context.paths.settings_file)
+    log.info("connected to Fortnox company %s (%s)", company.company_name, company.organization_number)
+    return company
