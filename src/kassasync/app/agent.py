@@ -1,0 +1,265 @@
+"""The running desktop agent: wires controller, scheduler, tray and dialogs, and owns the Tk main thread.
+
+Threads (ARCHITECTURE.md): Tk on the main thread; pystray's loop in its own; syncs on the controller's
+worker; the scheduler's and the watchdog's threads. Anything that touches Tk is posted to ``self.post``
+and run by the Tk thread, which polls the queue with ``after()``. POSIX signals (a test hook and a clean
+way to stop): SIGUSR1 asks for a manual sync, SIGTERM/SIGINT quit like "Avsluta".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tkinter as tk
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from tkinter import filedialog, messagebox
+from types import FrameType
+from typing import Literal
+
+from kassasync.app.autostart import Autostart, is_enabled, reconcile
+from kassasync.app.controller import AppController, SyncRunner
+from kassasync.app.notify import TITLE, LogNotifier, Notice
+from kassasync.app.receipts_dialog import FailedReceiptsDialog
+from kassasync.app.scheduler import SyncScheduler
+from kassasync.app.settings_dialog import SettingsDialog
+from kassasync.app.settings_form import ConnectedCompany, FormValues, FortnoxLookups
+from kassasync.app.state import Health
+from kassasync.app.support_bundle import create_support_bundle
+from kassasync.app.tray import Tray
+from kassasync.app.tray_model import Action, TrayView
+from kassasync.clock import Clock, SystemClock
+from kassasync.config import Settings, save_settings
+from kassasync.errors import KassasyncError
+from kassasync.paths import AppPaths
+from kassasync.pos.records import OutboxEntry, OutboxState
+from kassasync.pos.store import PosStore
+from kassasync.sync.events import SyncRequest
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 50
+QUIT_TIMEOUT_S = 1.5  # "Avsluta" must finish within 2 s, the sync's cancel point included
+
+
+@dataclass
+class Services:
+    """What the lead wires from other areas (engine, Fortnox login and lookups)."""
+
+    run_sync: SyncRunner
+    autostart: Autostart
+    autostart_command: str
+    login: Callable[[], ConnectedCompany] | None = None
+    lookups: Callable[[Settings], FortnoxLookups] | None = None
+
+
+def failed_entries(settings: Settings) -> list[OutboxEntry]:
+    if settings.company_path is None or not settings.company_path.is_file():
+        return []
+    with PosStore.open(settings.company_path) as store:
+        return store.outbox_entries(OutboxState.FAILED)
+
+
+def open_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if sys.platform == "win32":
+        os.startfile(folder)  # type: ignore[attr-defined,unused-ignore]
+    else:
+        try:
+            subprocess.Popen(["xdg-open", str(folder)], start_new_session=True)
+        except OSError:
+            log.warning("no xdg-open here; the log folder is %s", folder)
+
+
+class Agent:
+    def __init__(
+        self,
+        paths: AppPaths,
+        settings: Settings,
+        services: Services,
+        *,
+        settings_problem: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.paths, self.settings, self.services = paths, settings, services
+        self.clock: Clock = clock or SystemClock()
+        self._queue: queue.Queue[Callable[[], object]] = queue.Queue()
+        self._fallback_notifier = LogNotifier()
+        self.tray: Tray | None = None
+        health = Health.NEEDS_LOGIN if settings.fortnox.tenant_name is None else Health.OK
+        self.controller = AppController(
+            services.run_sync,
+            notifier=self,
+            clock=self.clock,
+            notifications=settings.notifications,
+            initial_health=Health.ERROR if settings_problem else health,
+            initial_message=settings_problem,
+            count_failed=lambda: len(failed_entries(self.settings)),
+        )
+        self.scheduler = SyncScheduler(lambda: self.controller.request_sync(SyncRequest(trigger="schedule")))
+        self.root: tk.Tk | None = None
+        self.exit_code = 0
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+
+    def post(self, work: Callable[[], object]) -> None:
+        """Run ``work`` on the Tk thread (from any thread)."""
+        self._queue.put(work)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                work = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                work()
+            except Exception:  # the Tk thread's boundary
+                log.exception("UI task failed")
+        if self.root is not None:
+            self.root.after(POLL_MS, self._drain)
+
+    def notify(self, notice: Notice) -> None:
+        (self.tray or self._fallback_notifier).notify(notice)
+
+    def run(self) -> int:
+        self.root = tk.Tk()
+        self.root.withdraw()
+        self.root.title(TITLE)
+        self.tray = Tray(self.on_action, popup_menu=lambda view: self.post(lambda: self._popup(view)))
+        self.controller.subscribe(self.tray.show)
+        self.tray.start()
+        self.scheduler.start(self.settings.schedule)
+        self._install_signals()
+        self.post(self.controller.refresh_failed_count)
+        self.root.after(POLL_MS, self._drain)
+        log.info("agent started; schedule %s", self.settings.schedule)
+        self.root.mainloop()
+        return self.exit_code
+
+    def _install_signals(self) -> None:
+        def ask_sync(_signum: int, _frame: FrameType | None) -> None:
+            self.post(lambda: self.on_action(Action.SYNC))
+
+        def ask_quit(_signum: int, _frame: FrameType | None) -> None:
+            self.post(self.quit)
+
+        if hasattr(signal, "SIGUSR1"):
+            signal.signal(signal.SIGUSR1, ask_sync)
+        signal.signal(signal.SIGTERM, ask_quit)
+        signal.signal(signal.SIGINT, ask_quit)
+
+    # -- menu actions (any thread) -----------------------------------------------------------------------
+
+    def on_action(self, action: Action) -> None:
+        if action is Action.SYNC:
+            self.controller.request_sync(SyncRequest(trigger="manual"))
+        elif action is Action.SYNC_ALL:
+            self.controller.request_sync(SyncRequest(kind="everything", trigger="manual"))
+        elif action is Action.PAUSE:
+            self.toggle_pause()
+        elif action is Action.LOG_FOLDER:
+            open_folder(self.paths.log_dir)
+        elif action is Action.SETTINGS:
+            self.post(self.open_settings)
+        elif action is Action.FAILED_RECEIPTS:
+            self.post(self.open_failed_receipts)
+        elif action is Action.SUPPORT_BUNDLE:
+            self.post(self.make_support_bundle)
+        elif action is Action.QUIT:
+            self.post(self.quit)
+
+    def toggle_pause(self) -> None:
+        paused = not self.controller.state.paused
+        if paused:
+            self.scheduler.pause()
+        else:
+            self.scheduler.resume()
+        self.controller.set_paused(paused)
+
+    # -- Tk thread ---------------------------------------------------------------------------------------
+
+    def _popup(self, view: TrayView) -> None:
+        assert self.root is not None
+        menu = tk.Menu(self.root, tearoff=False)
+        for entry in view.menu:
+            state: Literal["normal", "disabled"] = "normal" if entry.enabled else "disabled"
+            command = lambda action=entry.action: self.on_action(action)  # noqa: E731
+            if entry.checked is None:
+                menu.add_command(label=entry.label, command=command, state=state)
+            else:
+                flag = tk.BooleanVar(master=menu, value=entry.checked)
+                menu.add_checkbutton(label=entry.label, command=command, state=state, variable=flag)
+        x, y = self.root.winfo_pointerxy()
+        try:
+            menu.tk_popup(x, y)
+        finally:
+            menu.grab_release()
+
+    def open_settings(self) -> SettingsDialog:
+        assert self.root is not None
+        values = FormValues.from_settings(
+            self.settings, autostart_now=is_enabled(self.services.autostart, self.services.autostart_command)
+        )
+        lookups = self.services.lookups(self.settings) if self.services.lookups else None
+        return SettingsDialog(
+            self.root,
+            values,
+            base=self.settings,
+            on_save=self.apply_settings,
+            login=self._login,
+            lookups=lookups,
+        )
+
+    def _login(self) -> ConnectedCompany:
+        if self.services.login is None:
+            raise KassasyncError("login not wired", user_message="Inloggning är inte tillgänglig.")
+        company = self.services.login()
+        self.controller.logged_in()
+        return company
+
+    def apply_settings(self, settings: Settings) -> None:
+        """OK in the dialog: save atomically, then apply without restart."""
+        save_settings(settings, self.paths.settings_file)
+        self.settings = settings
+        self.scheduler.apply(settings.schedule)
+        self.controller.set_notifications(settings.notifications)
+        reconcile(settings.autostart, self.services.autostart, self.services.autostart_command)
+        self.controller.refresh_failed_count()
+        log.info("settings saved and applied")
+
+    def open_failed_receipts(self) -> None:
+        assert self.root is not None
+        entries = failed_entries(self.settings)
+
+        def resend(keys: list[str]) -> None:
+            self.controller.request_sync(SyncRequest(resend=tuple(keys), trigger="manual"))
+
+        FailedReceiptsDialog(self.root, entries, resend)
+
+    def make_support_bundle(self) -> None:
+        folder = filedialog.askdirectory(title="Var ska supportpaketet sparas?", mustexist=True)
+        if not folder:
+            return
+        path = create_support_bundle(
+            Path(folder),
+            log_dir=self.paths.log_dir,
+            settings_file=self.paths.settings_file,
+            now=self.clock.now(),
+        )
+        messagebox.showinfo(TITLE, f"Supportpaketet är sparat:\n{path}")
+
+    def quit(self) -> None:
+        log.info("quitting")
+        if not self.controller.quit(QUIT_TIMEOUT_S):
+            log.warning("quitting with a sync still running; its receipts stay queued or in 'sending'")
+        self.scheduler.shutdown()
+        if self.tray is not None:
+            self.tray.stop()
+        if self.root is not None:
+            self.root.quit()

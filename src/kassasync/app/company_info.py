@@ -1,0 +1,55 @@
+"""The register company a file belongs to, read without changing the file.
+
+The settings dialog shows it when the user picks a file with "Bläddra". Opening through ``PosStore`` would
+migrate the schema of a file the user merely looked at, so this reads the ``company`` table with plain
+sqlite3 in read-only mode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from kassasync.errors import KassasyncError
+from kassasync.pos.store import COMPANY_FILE_NAME
+
+
+class CompanyFileUnreadable(KassasyncError):
+    default_user_message = "Filen kunde inte läsas som en kassafil."
+
+
+@dataclass(frozen=True)
+class CompanyInfo:
+    name: str
+    organisation_number: str
+
+
+def resolve_company_file(text: str) -> Path:
+    """The user may pick the folder or the file itself; both mean the folder's kassa.db."""
+    path = Path(text.strip()).expanduser()
+    return path / COMPANY_FILE_NAME if path.is_dir() else path
+
+
+def read_company(path: Path) -> CompanyInfo:
+    if not path.is_file():
+        raise CompanyFileUnreadable(f"no file at {path}", user_message=f"Filen finns inte: {path}")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        try:
+            row = conn.execute("SELECT name, organisation_number FROM company LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CompanyFileUnreadable(
+            f"{path} is not a company file: {exc}", user_message=f"{path.name} är ingen kassafil."
+        ) from exc
+    if row is None:
+        raise CompanyFileUnreadable(f"{path} has no company row", user_message="Kassafilen saknar företag.")
+    return CompanyInfo(name=str(row[0]), organisation_number=str(row[1]))
+
+
+def same_organisation(first: str, second: str) -> bool:
+    """Organisation numbers compare by digits: 556123-4567 and 5561234567 are the same company."""
+    digits = ["".join(ch for ch in number if ch.isdigit())[-10:] for number in (first, second)]
+    return bool(digits[0]) and digits[0] == digits[1]

@@ -1,0 +1,257 @@
+"""The settings form without Tk: what the widgets hold, the rules between them, validation in Swedish.
+
+The dialog (settings_dialog.py) is a thin view over this; every rule a shop owner can trip over lives
+here so it is unit-tested without a display (the IDLE query.py lesson).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kassasync.app.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
+from kassasync.config import (
+    FortnoxSettings,
+    IntegrationMode,
+    Notifications,
+    PaymentMapping,
+    Posting,
+    ReceiptsAs,
+    Schedule,
+    Settings,
+)
+from kassasync.errors import KassasyncError
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_KINDS = ("off", "interval", "daily")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING")
+
+
+@dataclass(frozen=True)
+class ConnectedCompany:
+    """What "Logga in" tells us about the Fortnox company the token belongs to."""
+
+    name: str
+    organisation_number: str
+
+
+@dataclass(frozen=True)
+class FortnoxLookups:
+    """Questions only Fortnox can answer; None when not connected (then nothing is checked online)."""
+
+    customer_exists: Callable[[str], bool] | None = None
+    voucher_series: Callable[[], Sequence[str]] | None = None
+
+
+@dataclass
+class FormValues:
+    """The widgets' contents: text as typed, choices as enums."""
+
+    company_path: str = ""
+    integration_mode: IntegrationMode = IntegrationMode.FULL
+    receipts_as: ReceiptsAs = ReceiptsAs.VOUCHER
+    posting: Posting = Posting.PER_RECEIPT
+    voucher_series: str = "F"
+    cash_customer_number: str = "1"
+    stock_module: bool = False
+    schedule_kind: str = "interval"
+    every_minutes: str = "15"
+    daily_at: str = "21:00"
+    autostart: bool = False
+    notifications: Notifications = Notifications.FAILURES
+    log_level: str = "INFO"
+    client_id: str = ""
+    payment_accounts: dict[str, str] = field(default_factory=dict)
+    payment_modes: dict[str, str] = field(default_factory=dict)
+    connected: ConnectedCompany | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, autostart_now: bool) -> FormValues:
+        """The dialog shows autostart as it really is, not as the settings file remembers it."""
+        tenant = settings.fortnox
+        connected = None
+        if tenant.tenant_name and tenant.organisation_number:
+            connected = ConnectedCompany(tenant.tenant_name, tenant.organisation_number)
+        return cls(
+            company_path=str(settings.company_path or ""),
+            integration_mode=settings.integration_mode,
+            receipts_as=settings.receipts_as,
+            posting=settings.posting,
+            voucher_series=settings.voucher_series,
+            cash_customer_number=settings.cash_customer_number,
+            stock_module=settings.stock_module,
+            schedule_kind=settings.schedule.kind,
+            every_minutes=str(settings.schedule.every_minutes),
+            daily_at=", ".join(settings.schedule.daily_at),
+            autostart=autostart_now,
+            notifications=settings.notifications,
+            log_level=settings.log_level,
+            client_id=tenant.client_id or "",
+            payment_accounts={k: str(v.account) for k, v in settings.payment_methods.items()},
+            payment_modes={k: v.mode_of_payment for k, v in settings.payment_methods.items()},
+            connected=connected,
+        )
+
+
+def forced_receipts_as(values: FormValues) -> ReceiptsAs | None:
+    """The receipts choice the other settings force (radio disabled and set), or None when it is free."""
+    if values.integration_mode is IntegrationMode.START:
+        return ReceiptsAs.VOUCHER  # Fortnox Start has no invoicing
+    if values.stock_module:
+        return ReceiptsAs.INVOICE  # Lagermodul moves stock only through invoices
+    return None
+
+
+def mismatch_warning(company: CompanyInfo | None, connected: ConnectedCompany | None) -> str | None:
+    if company is None or connected is None:
+        return None
+    if same_organisation(company.organisation_number, connected.organisation_number):
+        return None
+    return (
+        f"Kassan tillhör {company.name} ({company.organisation_number}), men Fortnox är kopplat till "
+        f"{connected.name} ({connected.organisation_number}). Logga in på rätt företag."
+    )
+
+
+@dataclass
+class Validation:
+    settings: Settings | None = None
+    errors: dict[str, str] = field(default_factory=dict)  # field -> Swedish message; blocks OK
+    warnings: dict[str, str] = field(default_factory=dict)  # shown, does not block
+    company: CompanyInfo | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.settings is not None and not self.errors
+
+
+def validate(values: FormValues, base: Settings, lookups: FortnoxLookups = FortnoxLookups()) -> Validation:
+    result = Validation()
+    company_path = _company(values, result)
+    series = _voucher_series(values, lookups, result)
+    customer = _cash_customer(values, lookups, result)
+    schedule = _schedule(values, result)
+    payments = _payments(values, result)
+    warning = mismatch_warning(result.company, values.connected)
+    if warning:
+        result.warnings["fortnox"] = warning
+    if result.errors:
+        return result
+    receipts_as = forced_receipts_as(values) or values.receipts_as
+    fortnox = base.fortnox.model_copy(
+        update={
+            "client_id": values.client_id.strip() or None,
+            "tenant_name": values.connected.name if values.connected else None,
+            "organisation_number": values.connected.organisation_number if values.connected else None,
+        }
+    )
+    try:
+        result.settings = Settings.model_validate(
+            {
+                **base.model_dump(),
+                "company_path": company_path,
+                "fortnox": FortnoxSettings.model_validate(fortnox.model_dump()),
+                "integration_mode": values.integration_mode,
+                "receipts_as": receipts_as,
+                "posting": values.posting,
+                "voucher_series": series,
+                "cash_customer_number": customer,
+                "stock_module": values.stock_module,
+                "payment_methods": payments,
+                "schedule": schedule,
+                "autostart": values.autostart,
+                "notifications": values.notifications,
+                "log_level": values.log_level,
+            }
+        )
+    except ValidationError as exc:  # a rule above missed something: say so rather than save junk
+        log.error("settings form produced invalid settings: %s", exc)
+        result.errors["form"] = "Inställningarna kunde inte sparas. Kontrollera fälten."
+    return result
+
+
+def _company(values: FormValues, result: Validation) -> Path | None:
+    if not values.company_path.strip():
+        result.warnings["company_path"] = "Ingen kassafil vald. Synkroniseringen kan inte köras utan den."
+        return None
+    path = resolve_company_file(values.company_path)
+    try:
+        result.company = read_company(path)
+    except KassasyncError as exc:
+        result.errors["company_path"] = exc.user_message
+    return path
+
+
+def _voucher_series(values: FormValues, lookups: FortnoxLookups, result: Validation) -> str:
+    series = values.voucher_series.strip().upper()
+    if not re.fullmatch(r"[A-ZÅÄÖ0-9]{1,10}", series):
+        result.errors["voucher_series"] = "Ange verifikationsserien med bokstäver eller siffror, t.ex. F."
+        return series
+    if lookups.voucher_series is not None:
+        try:
+            known = list(lookups.voucher_series())
+        except KassasyncError as exc:
+            result.warnings["voucher_series"] = f"Serien kunde inte kontrolleras: {exc.user_message}"
+            return series
+        if series not in known:
+            result.errors["voucher_series"] = (
+                f"Verifikationsserien {series} finns inte i Fortnox. Välj en av: {', '.join(known)}."
+            )
+    return series
+
+
+def _cash_customer(values: FormValues, lookups: FortnoxLookups, result: Validation) -> str:
+    number = values.cash_customer_number.strip()
+    if not number or len(number) > 20:
+        result.errors["cash_customer_number"] = "Ange kassakundens kundnummer i Fortnox."
+        return number
+    if lookups.customer_exists is not None:
+        try:
+            exists = lookups.customer_exists(number)
+        except KassasyncError as exc:
+            result.warnings["cash_customer_number"] = f"Kunden kunde inte kontrolleras: {exc.user_message}"
+            return number
+        if not exists:
+            result.errors["cash_customer_number"] = f"Kundnummer {number} finns inte i Fortnox."
+    return number
+
+
+def _schedule(values: FormValues, result: Validation) -> Schedule:
+    kind = values.schedule_kind if values.schedule_kind in SCHEDULE_KINDS else "interval"
+    minutes_text = values.every_minutes.strip()
+    minutes = int(minutes_text) if minutes_text.isdigit() else 0
+    if kind == "interval" and not 1 <= minutes <= 24 * 60:
+        result.errors["every_minutes"] = "Ange antal minuter mellan 1 och 1440."
+    times = tuple(t for t in re.split(r"[,\s;]+", values.daily_at.strip()) if t)
+    times = tuple(f"0{t}" if re.fullmatch(r"\d:\d\d", t) else t for t in times)
+    bad = [t for t in times if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", t)]
+    if kind == "daily" and (bad or not times):
+        result.errors["daily_at"] = "Ange tider som TT:MM, t.ex. 12:00, 21:00."
+    if result.errors.keys() & {"every_minutes", "daily_at"}:
+        return Schedule()
+    return Schedule(
+        kind=kind,
+        every_minutes=minutes if 1 <= minutes <= 24 * 60 else 15,
+        daily_at=tuple(sorted(set(times))) if times and not bad else ("21:00",),
+    )
+
+
+def _payments(values: FormValues, result: Validation) -> dict[str, PaymentMapping]:
+    mappings: dict[str, PaymentMapping] = {}
+    for method, account_text in values.payment_accounts.items():
+        account = account_text.strip()
+        mode = values.payment_modes.get(method, "").strip().upper()
+        if not (account.isdigit() and 1000 <= int(account) <= 9999):
+            result.errors[f"payment:{method}"] = "Ange ett kontonummer mellan 1000 och 9999."
+            continue
+        if not 1 <= len(mode) <= 10:
+            result.errors[f"payment:{method}"] = "Ange betalsättets kod i Fortnox (högst 10 tecken)."
+            continue
+        mappings[method] = PaymentMapping(account=int(account), mode_of_payment=mode)
+    return mappings

@@ -1,0 +1,152 @@
+"""``kassasync tray | settings | autostart | support-bundle``: the desktop agent's commands.
+
+Tk and pystray are imported inside the handlers, so ``kassasync sync`` on a server without a display
+never loads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from kassasync.app.autostart import default_autostart, is_enabled, launch_command, reconcile
+from kassasync.app.controller import SyncRunner
+from kassasync.config import Settings, load_settings, save_settings
+from kassasync.errors import ConfigError, RunAborted
+from kassasync.paths import AppPaths, app_paths
+from kassasync.sync.events import EventSink, SyncReport, SyncRequest
+
+
+def make_runner(settings: Settings, paths: AppPaths) -> SyncRunner:
+    """The engine as the controller calls it. The only place the app meets ``kassasync.sync.engine``.
+
+    The engine module is imported when a sync runs, not at start: the tray starts (and says what is
+    wrong) even in a build whose engine is missing.
+    """
+
+    def run(request: SyncRequest, emit: EventSink, cancel: threading.Event) -> SyncReport:
+        try:
+            engine_module: Any = importlib.import_module("kassasync.sync.engine")
+        except ModuleNotFoundError as exc:
+            if exc.name != "kassasync.sync.engine":
+                raise
+            raise RunAborted(
+                "kassasync.sync.engine is not available in this build",
+                user_message="Synkroniseringsmotorn saknas i den här versionen av Kassasync.",
+            ) from exc
+        # LEAD: adapt this call to SyncEngine's final constructor and run() signature.
+        engine = engine_module.SyncEngine(settings=settings, paths=paths)
+        report: SyncReport = engine.run(request, emit=emit, cancel=cancel)
+        return report
+
+    return run
+
+
+def _load(paths: AppPaths) -> tuple[Settings, str | None]:
+    try:
+        return load_settings(paths.settings_file), None
+    except ConfigError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return Settings(), exc.user_message
+
+
+def _say_already_running(message: str) -> None:
+    print(message, file=sys.stderr)
+    if sys.platform == "win32":  # a gui script has no console: tell the user where they look
+        import ctypes
+
+        ctypes.windll.user32.MessageBoxW(None, message, "Kassasync", 0x40)
+
+
+def _tray(args: argparse.Namespace) -> int:
+    from kassasync.app.agent import Agent, Services
+    from kassasync.app.single_instance import ALREADY_RUNNING, SingleInstance
+
+    paths = app_paths().ensure()
+    instance = SingleInstance(paths.instance_lock)
+    if not instance.acquire():
+        _say_already_running(ALREADY_RUNNING)
+        return 1
+    try:
+        settings, problem = _load(paths)
+        autostart, command = default_autostart(), launch_command()
+        holder: dict[str, Agent] = {}
+
+        def run_sync(request: SyncRequest, emit: EventSink, cancel: threading.Event) -> SyncReport:
+            return make_runner(holder["agent"].settings, paths)(request, emit, cancel)
+
+        services = Services(run_sync=run_sync, autostart=autostart, autostart_command=command)
+        agent = Agent(paths, settings, services, settings_problem=problem)
+        holder["agent"] = agent
+        return agent.run()
+    finally:
+        instance.release()
+
+
+def _settings(args: argparse.Namespace) -> int:
+    import tkinter as tk
+
+    from kassasync.app.settings_dialog import SettingsDialog
+    from kassasync.app.settings_form import FormValues
+
+    paths = app_paths().ensure()
+    settings, _ = _load(paths)
+    autostart, command = default_autostart(), launch_command()
+    root = tk.Tk()
+    root.withdraw()  # the dialog is a Toplevel of its own, never transient() to this hidden root
+
+    def save(chosen: Settings) -> None:
+        save_settings(chosen, paths.settings_file)
+        reconcile(chosen.autostart, autostart, command)
+
+    values = FormValues.from_settings(settings, autostart_now=is_enabled(autostart, command))
+    dialog = SettingsDialog(root, values, base=settings, on_save=save)
+    dialog.top.bind("<Destroy>", lambda event: root.quit() if event.widget is dialog.top else None)
+    root.mainloop()
+    root.destroy()
+    return 0 if dialog.result is not None else 1
+
+
+def _autostart(args: argparse.Namespace) -> int:
+    paths = app_paths().ensure()
+    settings, problem = _load(paths)
+    autostart, command = default_autostart(), launch_command()
+    if args.action == "status":
+        real, remembered = is_enabled(autostart, command), settings.autostart
+        print(f"Starta med Windows: {'på' if real else 'av'} (inställningen: {'på' if remembered else 'av'})")
+        return 0
+    wanted = args.action == "on"
+    real = reconcile(wanted, autostart, command)
+    if problem is None:
+        save_settings(settings.model_copy(update={"autostart": wanted}), paths.settings_file)
+    print(f"Starta med Windows: {'på' if real else 'av'}")
+    return 0 if real == wanted else 1
+
+
+def _support_bundle(args: argparse.Namespace) -> int:
+    from kassasync.app.support_bundle import create_support_bundle
+    from kassasync.clock import SystemClock
+
+    paths = app_paths()
+    path = create_support_bundle(
+        Path(args.dest), log_dir=paths.log_dir, settings_file=paths.settings_file, now=SystemClock().now()
+    )
+    print(path)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    tray = subparsers.add_parser("tray", help="starta Kassasync i aktivitetsfältet")
+    tray.set_defaults(handler=_tray)
+    settings = subparsers.add_parser("settings", help="öppna inställningarna")
+    settings.set_defaults(handler=_settings)
+    autostart = subparsers.add_parser("autostart", help="starta med Windows: on, off eller status")
+    autostart.add_argument("action", choices=("on", "off", "status"))
+    autostart.set_defaults(handler=_autostart)
+    bundle = subparsers.add_parser("support-bundle", help="skapa ett supportpaket (zip)")
+    bundle.add_argument("--dest", default=".", help="mapp att spara paketet i (standard: här)")
+    bundle.set_defaults(handler=_support_bundle)
