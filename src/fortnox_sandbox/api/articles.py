@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from fortnox_sandbox import errors
+from fortnox_sandbox.api.code_keyed import code_keyed_routes
 from fortnox_sandbox.api.common import (
     Ctx,
     Reply,
@@ -189,22 +190,6 @@ def delete_article(ctx: Ctx, p: dict[str, str]) -> Reply:
 # Price lists and prices ---------------------------------------------------------------------
 
 
-def render_price_list(ctx: Ctx, pl: Record) -> dict[str, Any]:
-    return {"@url": url(ctx, "pricelists", pl["Code"]), **pl}
-
-
-def list_price_lists(ctx: Ctx, p: dict[str, str]) -> Reply:
-    lists = sorted(ctx.tenant.price_lists.values(), key=lambda pl: pl["Code"])
-    return listing(ctx, "PriceLists", lists, lambda pl: render_price_list(ctx, pl))
-
-
-def get_price_list(ctx: Ctx, p: dict[str, str]) -> Reply:
-    pl = ctx.tenant.price_lists.get(p["Code"])
-    if pl is None:
-        raise errors.not_found(*errors.PRICE_LIST_NOT_FOUND)
-    return Reply(200, {"PriceList": render_price_list(ctx, pl)})
-
-
 PriceKey = tuple[str, str, Decimal]
 
 
@@ -294,8 +279,14 @@ ROUTES = [
     Route("GET", "/3/articles/{ArticleNumber}", get_article, "article"),
     Route("PUT", "/3/articles/{ArticleNumber}", update_article, "article"),
     Route("DELETE", "/3/articles/{ArticleNumber}", delete_article, "article"),
-    Route("GET", "/3/pricelists", list_price_lists, "price", LIST_PARAMS),
-    Route("GET", "/3/pricelists/{Code}", get_price_list, "price"),
+    *code_keyed_routes(
+        "pricelists",
+        plural="PriceLists",
+        singular="PriceList",
+        scope="price",
+        records=lambda tenant: tenant.price_lists,
+        not_found=errors.PRICE_LIST_NOT_FOUND,
+    ),
     Route("GET", "/3/prices", list_prices, "price", LIST_PARAMS),
     Route("POST", "/3/prices", create_price, "price"),
     Route("GET", "/3/prices/sublist/{PriceList}", sublist_prices, "price", LIST_PARAMS),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from fortnox_sandbox import errors
+from fortnox_sandbox.api.code_keyed import code_keyed_routes
 from fortnox_sandbox.api.common import Ctx, Reply, listing, number_key, url, wrapped
 from fortnox_sandbox.routing import LIST_PARAMS, Route
-from fortnox_sandbox.tenant import Record
 
 
 def render_predefined(ctx: Ctx, name: str) -> dict[str, Any]:
@@ -45,38 +45,6 @@ def put_predefined(ctx: Ctx, p: dict[str, str]) -> Reply:
     return Reply(200, {"PreDefinedAccount": render_predefined(ctx, name)})
 
 
-def render_mode(ctx: Ctx, mode: Record) -> dict[str, Any]:
-    return {"@url": url(ctx, "modesofpayments", mode["Code"]), **mode}
-
-
-def list_modes(ctx: Ctx, p: dict[str, str]) -> Reply:
-    modes = sorted(ctx.tenant.modes_of_payment.values(), key=lambda m: m["Code"])
-    return listing(ctx, "ModesOfPayments", modes, lambda m: render_mode(ctx, m))
-
-
-def get_mode(ctx: Ctx, p: dict[str, str]) -> Reply:
-    mode = ctx.tenant.modes_of_payment.get(p["Code"])
-    if mode is None:
-        raise errors.not_found(*errors.MODE_NOT_FOUND)
-    return Reply(200, {"ModeOfPayment": render_mode(ctx, mode)})
-
-
-def render_terms(ctx: Ctx, terms: Record) -> dict[str, Any]:
-    return {"@url": url(ctx, "termsofpayments", terms["Code"]), **terms}
-
-
-def list_terms(ctx: Ctx, p: dict[str, str]) -> Reply:
-    terms = sorted(ctx.tenant.terms_of_payment.values(), key=lambda t: number_key(t["Code"]))
-    return listing(ctx, "TermsOfPayments", terms, lambda t: render_terms(ctx, t))
-
-
-def get_terms(ctx: Ctx, p: dict[str, str]) -> Reply:
-    terms = ctx.tenant.terms_of_payment.get(p["Code"])
-    if terms is None:
-        raise errors.not_found(*errors.TERMS_NOT_FOUND)
-    return Reply(200, {"TermsOfPayment": render_terms(ctx, terms)})
-
-
 def locked_period(ctx: Ctx, p: dict[str, str]) -> Reply:
     """ "If no date is returned, no period is locked" (REFERENCE §5.1)."""
     end = ctx.tenant.locked_until
@@ -99,10 +67,23 @@ ROUTES = [
     Route("GET", "/3/predefinedaccounts", list_predefined, "settings", LIST_PARAMS),
     Route("GET", "/3/predefinedaccounts/{name}", get_predefined, "settings"),
     Route("PUT", "/3/predefinedaccounts/{name}", put_predefined, "settings"),
-    Route("GET", "/3/modesofpayments", list_modes, "settings", LIST_PARAMS),
-    Route("GET", "/3/modesofpayments/{Code}", get_mode, "settings"),
-    Route("GET", "/3/termsofpayments", list_terms, "settings", LIST_PARAMS),
-    Route("GET", "/3/termsofpayments/{Code}", get_terms, "settings"),
+    *code_keyed_routes(
+        "modesofpayments",
+        plural="ModesOfPayments",
+        singular="ModeOfPayment",
+        scope="settings",
+        records=lambda tenant: tenant.modes_of_payment,
+        not_found=errors.MODE_NOT_FOUND,
+    ),
+    *code_keyed_routes(
+        "termsofpayments",
+        plural="TermsOfPayments",
+        singular="TermsOfPayment",
+        scope="settings",
+        records=lambda tenant: tenant.terms_of_payment,
+        not_found=errors.TERMS_NOT_FOUND,
+        sort_key=number_key,
+    ),
     Route("GET", "/3/settings/lockedperiod", locked_period, "settings"),
     Route("GET", "/3/predefinedvoucherseries", list_predefined_series, "bookkeeping", LIST_PARAMS),
 ]
