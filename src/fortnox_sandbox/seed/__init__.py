@@ -195,7 +195,12 @@ def seed_demo(today: date, now: datetime, generated_articles: int = 300) -> Tena
         tenant.prices[("B", number, ZERO)] = {"PriceOre": base * 9 // 10, "_modified": old}
     cash = core["CashCustomer"]
     tenant.customers[cash["CustomerNumber"]] = customer_record(
-        cash["CustomerNumber"], cash["Name"], old, PriceList=cash["PriceList"], TermsOfPayment="K"
+        cash["CustomerNumber"],
+        cash["Name"],
+        old,
+        PriceList=cash["PriceList"],
+        TermsOfPayment="K",
+        ShowPriceVATIncluded=True,  # a shop's cash customer sees shelf prices, VAT included
     )
     extras = (
         ("Sundsvalls Bygg AB", "556234-5678", "COMPANY"),

@@ -7,7 +7,6 @@ never loads them.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import threading
 from pathlib import Path
@@ -16,32 +15,17 @@ from typing import Any
 from kassasync.app.autostart import default_autostart, is_enabled, launch_command, reconcile
 from kassasync.app.controller import SyncRunner
 from kassasync.config import Settings, load_settings, save_settings
-from kassasync.errors import ConfigError, RunAborted
+from kassasync.errors import ConfigError
 from kassasync.paths import AppPaths, app_paths
+from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import EventSink, SyncReport, SyncRequest
 
 
 def make_runner(settings: Settings, paths: AppPaths) -> SyncRunner:
-    """The engine as the controller calls it. The only place the app meets ``kassasync.sync.engine``.
-
-    The engine module is imported when a sync runs, not at start: the tray starts (and says what is
-    wrong) even in a build whose engine is missing.
-    """
+    """The engine as the controller calls it: the only place the app meets ``kassasync.sync.engine``."""
 
     def run(request: SyncRequest, emit: EventSink, cancel: threading.Event) -> SyncReport:
-        try:
-            engine_module: Any = importlib.import_module("kassasync.sync.engine")
-        except ModuleNotFoundError as exc:
-            if exc.name != "kassasync.sync.engine":
-                raise
-            raise RunAborted(
-                "kassasync.sync.engine is not available in this build",
-                user_message="Synkroniseringsmotorn saknas i den här versionen av Kassasync.",
-            ) from exc
-        # LEAD: adapt this call to SyncEngine's final constructor and run() signature.
-        engine = engine_module.SyncEngine(settings=settings, paths=paths)
-        report: SyncReport = engine.run(request, emit=emit, cancel=cancel)
-        return report
+        return SyncEngine(settings, paths).run(request, emit=emit, cancel=cancel)
 
     return run
 

@@ -1,9 +1,9 @@
 """``kassasync demo``: Kassasync against the built-in Fortnox sandbox, on any machine, without a display.
 
-Until the sync engine lands this is the interim demo the foundation issue asks for: it starts the seeded
-sandbox in-process, creates the demo shop's company file, logs in through the real OAuth code flow (the
-sandbox approves at once and a headless "browser" follows the redirect), and reads a few things through
-the real client, saying what a full sync will add.
+It starts the seeded sandbox in-process, creates the demo shop's company file (a few days of receipts),
+logs in through the real OAuth code flow (the sandbox approves at once and a headless "browser" follows
+the redirect), runs a full sync both ways with the real engine, prints the report (what was pulled, which
+receipt became which voucher) and runs it once more to show that nothing is posted twice.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from typing import Any
 import requests
 
 from fortnox_sandbox.testing import running_sandbox
+from kassasync.commands.report import ProgressLine, report_lines
 from kassasync.config import FortnoxSettings, Settings, save_settings
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.logs import setup_logging
 from kassasync.paths import HOME_ENV, app_paths
 from kassasync.pos.demo import make_demo_company
 from kassasync.pos.store import company_file
+from kassasync.sync.engine import SyncEngine
+from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 
 
 def register(subparsers: Any) -> None:
@@ -67,15 +70,23 @@ def _run(args: argparse.Namespace) -> int:
         match = info.organization_number == company.organisation_number
         print("Organisationsnumren stämmer." if match else "VARNING: organisationsnumren skiljer sig!")
 
-        client = context.client()
-        pages = list(client.iter_article_pages())
-        years = client.financial_years()
-        series = client.voucher_series()
-        print(f"Artiklar i Fortnox: {sum(len(p) for p in pages)} (på {len(pages)} sidor om högst 500)")
-        print(f"Räkenskapsår: {', '.join(f'{y.from_date}–{y.to_date}' for y in years)}")
-        print(f"Verifikationsserier: {', '.join(s.code for s in series)}")
-        print(f"Anrop till Fortnox: {client.requests_made}")
         store.close()
-    print("Den fullständiga synkroniseringen (hämta och bokföra kvitton) kommer med synkmotorn.")
+        engine = SyncEngine(context.settings, paths)
+        print("\nSynkroniserar allt (hämtar från Fortnox, bokför kvittona)...")
+        first = _sync(engine, SyncRequest(kind="everything", trigger="cli"))
+        print("\nSynkroniserar igen: inget nytt ska bokföras...")
+        second = _sync(engine, SyncRequest(trigger="cli"))
+        series = sandbox.state.tenant("demo").vouchers
+        kassa = sum(len(rows) for (_, code), rows in series.items() if code == settings.voucher_series)
+        print(f"\nVerifikationer i serie {settings.voucher_series} i Fortnox-sandlådan: {kassa}")
     print(f"Loggar: {paths.log_dir}")
-    return 0
+    ok = (Outcome.OK, Outcome.ATTENTION)
+    return 0 if first.outcome in ok and second.outcome in ok and second.posted_count == 0 else 1
+
+
+def _sync(engine: SyncEngine, request: SyncRequest) -> SyncReport:
+    progress = ProgressLine()
+    report = engine.run(request, emit=progress)
+    progress.done()
+    print("\n".join(report_lines(report, show_posted=10)))
+    return report

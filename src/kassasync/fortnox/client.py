@@ -114,9 +114,9 @@ class FortnoxClient(FortnoxTransport):
     def price_lists(self) -> list[PriceList]:
         return [PriceList.model_validate(r) for page in self.pages("pricelists", "PriceLists") for r in page]
 
-    def iter_prices(self, price_list: str) -> Iterator[Price]:
+    def iter_prices(self, price_list: str, lastmodified: datetime | None = None) -> Iterator[Price]:
         """Every price of one list (``prices/sublist/{list}``: works though the spec omits it, §5.9)."""
-        for page in self.pages(path("prices", "sublist", price_list), "Prices"):
+        for page in self.pages(path("prices", "sublist", price_list), "Prices", _since(lastmodified)):
             yield from (Price.model_validate(row) for row in page)
 
     def iter_customers(self, lastmodified: datetime | None = None) -> Iterator[CustomerRow]:

@@ -17,6 +17,7 @@ from kassasync.fortnox.client import FortnoxClient
 from kassasync.fortnox.models import CompanyInformation
 from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S, shared_limiter
 from kassasync.fortnox.tokens import TokenStore, choose_token_store
+from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,19 @@ class FortnoxContext:
         )
 
     def client(
-        self, *, rate_limit: int = DEFAULT_LIMIT, rate_window_s: float = DEFAULT_WINDOW_S
+        self,
+        *,
+        rate_limit: int = DEFAULT_LIMIT,
+        rate_window_s: float = DEFAULT_WINDOW_S,
+        options: ClientOptions | None = None,
     ) -> FortnoxClient:
         api_url = self.settings.fortnox.api_url
         limiter = shared_limiter(
             api_url, self.credentials.client_id, limit=rate_limit, window_s=rate_window_s, clock=self.clock
         )
-        return FortnoxClient(self.token_manager(), api_url=api_url, limiter=limiter, clock=self.clock)
+        return FortnoxClient(
+            self.token_manager(), api_url=api_url, limiter=limiter, clock=self.clock, options=options
+        )
 
 
 def connect_company(

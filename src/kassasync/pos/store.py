@@ -213,6 +213,11 @@ class PosStore:
         rows = ((a.name, a.account) for a in accounts)
         return masterdata.upsert(self._write, masterdata.PREDEFINED, rows, 5000)
 
+    def predefined_accounts(self) -> dict[str, int]:
+        """Fortnox's predefined accounts as pulled: ``{name: account}`` (0 means "not set")."""
+        rows = self._conn().execute("SELECT name, account FROM predefined_accounts ORDER BY name")
+        return {str(name): int(account) for name, account in rows}
+
     def upsert_customers(self, customers: Iterable[Customer], batch: int = 5000) -> UpsertCounts:
         rows = map(masterdata.customer_row, customers)
         return masterdata.upsert(self._write, masterdata.CUSTOMERS, rows, batch)

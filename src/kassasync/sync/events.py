@@ -55,6 +55,8 @@ class SyncReport:
     requests_used: int = 0
     duration_s: float = 0.0
     posted: tuple[tuple[str, str], ...] = ()  # (receipt key, Fortnox reference) in posting order
+    planned: tuple[tuple[str, str], ...] = ()  # dry run: (receipt key, what it would become)
+    log_file: str | None = None  # where the run's log section is, for "see the log"
 
     @property
     def failed_count(self) -> int:

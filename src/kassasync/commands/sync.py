@@ -1,0 +1,133 @@
+"""``kassasync sync | receipts | resend``: the sync engine from the command line.
+
+Exit codes: 0 all went well; 1 something failed or waits for the user (the report says what); 2 the run
+could not start (settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from typing import Any
+
+from kassasync.config import Settings, load_settings
+from kassasync.errors import ConfigError, KassasyncError
+from kassasync.logs import setup_logging
+from kassasync.paths import AppPaths, app_paths
+from kassasync.pos.records import OutboxEntry, OutboxState
+from kassasync.pos.store import PosStore, company_file
+from kassasync.sync.engine import SyncEngine
+from kassasync.sync.events import Outcome, SyncReport, SyncRequest
+
+from .report import ProgressLine, describe_ref, report_lines
+
+log = logging.getLogger(__name__)
+
+STATE_NAMES = {
+    OutboxState.PENDING: "i kö",
+    OutboxState.SENDING: "skickas (kontrolleras)",
+    OutboxState.POSTED: "bokförd",
+    OutboxState.BOOKED: "faktura bokförd, betalning saknas",
+    OutboxState.PAID: "betald",
+    OutboxState.FAILED: "fel",
+}
+
+
+def register(subparsers: Any) -> None:
+    sync = subparsers.add_parser("sync", help="synkronisera nu: hämta från Fortnox och bokför kvitton")
+    sync.add_argument("--everything", action="store_true", help="hämta allt, inte bara ändringar")
+    sync.add_argument("--dry-run", action="store_true", help="visa vad som skulle bokföras, bokför inget")
+    sync.add_argument("--no-pull", action="store_true", help="bokför bara kvitton, hämta inget")
+    sync.set_defaults(handler=_sync)
+    receipts = subparsers.add_parser("receipts", help="visa kvittonas status mot Fortnox")
+    receipts.add_argument("--failed", action="store_true", help="bara kvitton med fel, med orsak")
+    receipts.set_defaults(handler=_receipts)
+    resend = subparsers.add_parser("resend", help="skicka kvitton med fel igen (när orsaken är åtgärdad)")
+    which = resend.add_mutually_exclusive_group(required=True)
+    which.add_argument("keys", nargs="*", default=[], metavar="KEY", help="kvittots nyckel, t.ex. K1-17")
+    which.add_argument("--all-failed", action="store_true", help="alla kvitton med fel")
+    resend.set_defaults(handler=_resend)
+
+
+def _setup() -> tuple[Settings, AppPaths]:
+    paths = app_paths().ensure()
+    settings = load_settings(paths.settings_file)
+    setup_logging(paths.log_dir, settings.log_level)
+    return settings, paths
+
+
+def _run(request: SyncRequest) -> int:
+    try:
+        settings, paths = _setup()
+    except ConfigError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    progress = ProgressLine()
+    report = SyncEngine(settings, paths).run(request, emit=progress)
+    progress.done()
+    print("\n".join(report_lines(report, show_posted=50)))
+    print(f"  Logg: {paths.log_dir}")
+    return exit_code(report)
+
+
+def exit_code(report: SyncReport) -> int:
+    return 0 if report.outcome is Outcome.OK else 1
+
+
+def _sync(args: argparse.Namespace) -> int:
+    request = SyncRequest(pull=not args.no_pull, dry_run=args.dry_run, trigger="cli")
+    if args.everything:
+        request = replace(request, kind="everything")
+    return _run(request)
+
+
+def _open_store(settings: Settings) -> PosStore:
+    chosen = settings.company_path
+    if chosen is None:
+        raise ConfigError("no company file configured", user_message="Ingen kassa är vald i inställningarna.")
+    return PosStore.open(company_file(chosen) if chosen.is_dir() else chosen)
+
+
+def _entries(failed_only: bool) -> list[OutboxEntry]:
+    settings, _ = _setup()
+    with _open_store(settings) as store:
+        return store.outbox_entries(OutboxState.FAILED if failed_only else None)
+
+
+def _receipts(args: argparse.Namespace) -> int:
+    try:
+        entries = _entries(args.failed)
+    except KassasyncError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    if not entries:
+        print("Inga kvitton med fel." if args.failed else "Inga kvitton.")
+        return 0
+    for entry in entries:
+        line = f"{entry.receipt:>10}  {STATE_NAMES[entry.state]}"
+        if entry.fortnox_ref:
+            line += f"  {describe_ref(entry.fortnox_ref)}"
+        if entry.state is OutboxState.FAILED and entry.last_error:
+            line += f"  {entry.last_error}"
+        print(line)
+    return 0
+
+
+def _resend(args: argparse.Namespace) -> int:
+    try:
+        failed = {entry.receipt for entry in _entries(True)}
+    except KassasyncError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    keys = sorted(failed) if args.all_failed else list(args.keys)
+    unknown = [key for key in keys if key not in failed]
+    for key in unknown:
+        print(f"Kvitto {key} har inget fel och skickas inte om (se kassasync receipts).", file=sys.stderr)
+    wanted = tuple(key for key in keys if key in failed)
+    if not wanted:
+        print("Inga kvitton att skicka igen.")
+        return 1 if unknown else 0
+    code = _run(SyncRequest(pull=False, resend=wanted, trigger="cli"))
+    return 1 if unknown else code

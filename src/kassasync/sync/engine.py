@@ -1,0 +1,294 @@
+"""One sync run: check the company, pull from Fortnox, push the receipts, read back stock.
+
+``SyncEngine.run`` is the only entry point the tray, the scheduler and the CLI use. It never raises for
+anything a user can meet: every outcome becomes a ``SyncReport`` (with Swedish messages and English
+details), written to the log as a section of its own. One run at a time per company and user: the
+sync lock is a file lock, so the tray's schedule and a ``kassasync sync`` in a terminal cannot interleave.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from filelock import FileLock, Timeout
+
+from kassasync.clock import Clock, SystemClock
+from kassasync.config import IntegrationMode, Settings
+from kassasync.errors import KassasyncError, RunAborted
+from kassasync.fortnox.client import FortnoxClient
+from kassasync.fortnox.connect import FortnoxContext
+from kassasync.fortnox.errors import LoginRequired
+from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
+from kassasync.fortnox.tokens import TokenStore
+from kassasync.fortnox.transport import ClientOptions
+from kassasync.paths import AppPaths
+from kassasync.pos.store import PosStore, company_file
+from kassasync.sync.accounts import AccountPlan
+from kassasync.sync.events import (
+    EventSink,
+    Outcome,
+    ReportedError,
+    StepCounts,
+    StepProgress,
+    SyncFinished,
+    SyncReport,
+    SyncRequest,
+    SyncStarted,
+)
+from kassasync.sync.facts import FactsCache
+from kassasync.sync.pull import Puller, check_same_company
+from kassasync.sync.push import Pusher
+
+log = logging.getLogger(__name__)
+
+RECONCILE_AFTER_S = 120.0  # > the client's read timeout: a request still in flight is never looked up early
+FIRST_SYNC_CURSOR = "first_full_sync"
+
+STEP_LABELS = {
+    "company": "Kontrollerar företaget",
+    "predefined": "Hämtar förvalda konton",
+    "accounts": "Hämtar kontoplan",
+    "customers": "Hämtar kunder",
+    "articles": "Hämtar artiklar",
+    "prices": "Hämtar priser",
+    "receipts": "Skickar kvitton",
+    "stock": "Hämtar lagersaldon",
+}
+
+
+class NotConfigured(RunAborted):
+    default_user_message = "Välj kassans företagsfil i Kassasyncs inställningar (Bläddra) och försök igen."
+
+
+class AlreadyRunning(RunAborted):
+    default_user_message = "En synkronisering pågår redan. Den här körs inte; försök igen om en stund."
+
+
+def _ignore(event: object) -> None:
+    return None
+
+
+@dataclass
+class _Run:
+    """What one run gathers for its report."""
+
+    request: SyncRequest
+    steps: dict[str, StepCounts] = field(default_factory=dict)
+    errors: list[ReportedError] = field(default_factory=list)
+    posted: list[tuple[str, str]] = field(default_factory=list)
+    planned: list[tuple[str, str]] = field(default_factory=list)
+    outcome: Outcome = Outcome.OK
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        settings: Settings,
+        paths: AppPaths,
+        *,
+        clock: Clock | None = None,
+        token_store: TokenStore | None = None,
+        rate_limit: int = DEFAULT_LIMIT,
+        rate_window_s: float = DEFAULT_WINDOW_S,
+        reconcile_after_s: float = RECONCILE_AFTER_S,
+        client_options: ClientOptions | None = None,
+    ) -> None:
+        self.settings, self.paths = settings, paths
+        self.clock = clock or SystemClock()
+        self.token_store = token_store
+        self.rate_limit, self.rate_window_s = rate_limit, rate_window_s
+        self.reconcile_after_s = reconcile_after_s
+        self.client_options = client_options
+
+    def run(
+        self, request: SyncRequest, emit: EventSink = _ignore, cancel: threading.Event | None = None
+    ) -> SyncReport:
+        started = time.monotonic()
+        run = _Run(request)
+        emit(SyncStarted(request))
+        log.info("=== sync start: %s ===", _describe(request))
+        requests_used = 0
+        try:
+            with FileLock(self.paths.ensure().sync_lock, timeout=0):
+                requests_used = self._locked_run(run, emit, cancel or threading.Event())
+        except Timeout:
+            self._abort(run, AlreadyRunning("another sync holds the sync lock"))
+        report = SyncReport(
+            request=request,
+            outcome=run.outcome,
+            steps=dict(run.steps),
+            errors=tuple(run.errors),
+            requests_used=requests_used,
+            duration_s=time.monotonic() - started,
+            posted=tuple(run.posted),
+            planned=tuple(run.planned),
+            log_file=str(self.paths.log_dir),
+        )
+        _log_report(report)
+        emit(SyncFinished(report))
+        return report
+
+    def _locked_run(self, run: _Run, emit: EventSink, cancel: threading.Event) -> int:
+        client: FortnoxClient | None = None
+        try:
+            store = self._open_store()
+            with store:
+                context = FortnoxContext.create(
+                    self.settings, self.paths, store=self.token_store, clock=self.clock
+                )
+                client = context.client(
+                    rate_limit=self.rate_limit, rate_window_s=self.rate_window_s, options=self.client_options
+                )
+                self._sync(run, store, client, self._progress(emit), cancel)
+        except LoginRequired as exc:
+            self._abort(run, exc, Outcome.LOGIN_REQUIRED)
+        except RunAborted as exc:
+            self._abort(run, exc)
+        except KassasyncError as exc:
+            self._abort(run, exc)
+        except Exception as exc:  # a bug: the report says so, the log has the traceback, the app lives
+            log.exception("sync failed unexpectedly")
+            self._abort(run, KassasyncError(f"{type(exc).__name__}: {exc}"))
+        finally:
+            if client is not None:
+                client.close()
+        if run.outcome is Outcome.OK and run.errors:
+            run.outcome = Outcome.ATTENTION
+        return 0 if client is None else client.requests_made
+
+    def _sync(
+        self,
+        run: _Run,
+        store: PosStore,
+        client: FortnoxClient,
+        progress: Callable[[str, int, int | None], None],
+        cancel: threading.Event,
+    ) -> None:
+        request, settings = run.request, self.settings
+        progress("company", 0, 1)
+        check_same_company(client, store)
+        facts = FactsCache(client)
+        full = settings.integration_mode is IntegrationMode.FULL
+        if request.pull and not request.dry_run:
+            if full and store.cursor(FIRST_SYNC_CURSOR) is None:
+                backup = store.backup(self.paths.backup_dir)
+                log.info("backup before the first full-integration sync: %s", backup)
+                store.set_cursor(FIRST_SYNC_CURSOR, self.clock.now().isoformat())
+            puller = Puller(
+                client,
+                store,
+                settings,
+                facts,
+                backup_dir=self.paths.backup_dir,
+                clock=self.clock,
+                progress=progress,
+                cancel=cancel,
+            )
+            pulled = puller.run(everything=request.kind == "everything")
+            run.steps.update(pulled.steps)
+            run.errors += pulled.errors
+        else:
+            puller, pulled = None, None
+        sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
+        if puller is not None and pulled is not None and full and settings.stock_module:
+            numbers = pulled.article_numbers if pulled.full_pass else pulled.article_numbers | sold
+            puller.stock(numbers)
+            run.steps.update(puller.result.steps)
+
+    def _push(
+        self,
+        run: _Run,
+        store: PosStore,
+        client: FortnoxClient,
+        facts: FactsCache,
+        progress: Callable[[str, int, int | None], None],
+        cancel: threading.Event,
+    ) -> set[str]:
+        """Post the receipts; returns the articles sold through invoices (their stock moved)."""
+        if run.request.resend:
+            keys = [e.receipt for e in store.outbox_entries() if e.receipt in set(run.request.resend)]
+            for key in keys:
+                store.retry_failed(key)
+        plan = self._account_plan(store)
+        pusher = Pusher(
+            client,
+            store,
+            self.settings,
+            plan,
+            facts,
+            clock=self.clock,
+            progress=progress,
+            cancel=cancel,
+            reconcile_after_s=self.reconcile_after_s,
+            dry_run=run.request.dry_run,
+        )
+        try:
+            pusher.run()
+        finally:  # a run stopped midway still reports what it posted
+            result = pusher.result
+            run.steps["receipts"] = result.step_counts()
+            run.posted += result.posted
+            run.planned += result.planned
+            run.errors += result.errors + result.problem_errors()
+            if result.reconciled["found"] or result.reconciled["released"]:
+                log.info("reconciled: %s", result.reconciled)
+        return result.sold_articles
+
+    def _account_plan(self, store: PosStore) -> AccountPlan:
+        return AccountPlan.from_company(
+            store.predefined_accounts(), self.settings.payment_methods, mode=self.settings.integration_mode
+        )
+
+    def _open_store(self) -> PosStore:
+        chosen = self.settings.company_path
+        if chosen is None:
+            raise NotConfigured("no company file is configured")
+        path = company_file(chosen) if chosen.is_dir() else chosen
+        if not path.is_file():
+            raise NotConfigured(
+                f"company file {path} does not exist",
+                user_message=f"Kassans företagsfil finns inte: {path}. Välj den igen i inställningarna.",
+            )
+        return PosStore.open(path, clock=self.clock)
+
+    def _progress(self, emit: EventSink) -> Callable[[str, int, int | None], None]:
+        def progress(step: str, done: int, total: int | None) -> None:
+            emit(StepProgress(step, STEP_LABELS.get(step, step), done, total))
+
+        return progress
+
+    @staticmethod
+    def _abort(run: _Run, exc: KassasyncError, outcome: Outcome = Outcome.ERROR) -> None:
+        log.warning("sync stopped: %s", exc.detail)
+        run.outcome = outcome
+        run.errors.append(ReportedError(exc.user_message, exc.detail))
+
+
+def _describe(request: SyncRequest) -> str:
+    parts = [request.kind, f"trigger={request.trigger}"]
+    if request.dry_run:
+        parts.append("dry-run")
+    if request.resend:
+        parts.append(f"resend={','.join(request.resend)}")
+    return " ".join(parts)
+
+
+def _log_report(report: SyncReport) -> None:
+    for step, counts in report.steps.items():
+        log.info("  %s: %s", step, counts)
+    for key, ref in report.posted:
+        log.info("  posted %s as %s", key, ref)
+    for error in report.errors:
+        log.warning("  error%s: %s", f" ({error.item})" if error.item else "", error.detail)
+    log.info(
+        "=== sync end: %s, %d posted, %d failed, %d requests, %.1f s ===",
+        report.outcome.value,
+        report.posted_count,
+        report.failed_count,
+        report.requests_used,
+        report.duration_s,
+    )

@@ -1,0 +1,313 @@
+"""Fortnox → register: accounts, articles, prices, stock and customers into the company file.
+
+Full integration makes Fortnox the master of the catalogue; Fortnox Start pulls only the predefined
+accounts (the register keeps its own articles, prices and stock). Every list is read 500 rows a page and
+streamed into the store; nothing asks Fortnox for one item at a time.
+
+Incremental runs ask only for what changed since the step's cursor (``lastmodified``, Swedish local time,
+minus an overlap: Fortnox exposes no change stamps, REFERENCE §4.6). Deletions are invisible to
+``lastmodified``, so a full pass (which also removes articles Fortnox no longer has) runs on "Synkronisera
+allt" and on the first sync of each day.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from kassasync.clock import STOCKHOLM, Clock
+from kassasync.config import IntegrationMode, Settings
+from kassasync.errors import RunAborted
+from kassasync.fortnox import models as fx
+from kassasync.fortnox.client import FortnoxClient
+from kassasync.money import div_half_up, from_decimal
+from kassasync.pos import records
+from kassasync.pos.store import PosStore
+from kassasync.sync.events import ReportedError, StepCounts
+from kassasync.sync.facts import FactsCache
+
+log = logging.getLogger(__name__)
+
+CURSOR_OVERLAP = timedelta(minutes=2)
+STOCK_BATCH = 200  # itemIds per warehouse request: URL length (REFERENCE §5.14)
+VAT_RATES = frozenset({25, 12, 6, 0})
+FULL_PASS_CURSOR = "full_pass_day"
+
+Progress = Callable[[str, int, "int | None"], None]
+
+
+class WrongCompany(RunAborted):
+    """The register's company file and the Fortnox login belong to different companies."""
+
+
+class Cancelled(RunAborted):
+    default_user_message = "Synkroniseringen avbröts. Det som hann göras är sparat; resten görs nästa gång."
+
+
+@dataclass
+class PullResult:
+    steps: dict[str, StepCounts] = field(default_factory=dict)
+    errors: list[ReportedError] = field(default_factory=list)
+    article_numbers: set[str] = field(default_factory=set)  # changed (or, on a full pass, all) articles
+    full_pass: bool = False
+
+
+def check_same_company(client: FortnoxClient, store: PosStore) -> fx.CompanyInformation:
+    """Stop before anything is written when the login and the company file are different companies."""
+    info = client.company_information()
+    ours = store.company()
+    if _digits(info.organization_number) != _digits(ours.organisation_number):
+        raise WrongCompany(
+            f"Fortnox company {info.organization_number} ({info.company_name}) differs from the register "
+            f"company {ours.organisation_number} ({ours.name})",
+            user_message=(
+                f"Fel företag: kassan är {ours.name} ({ours.organisation_number}) men inloggningen i Fortnox "
+                f"gäller {info.company_name} ({info.organization_number}). Ingenting har synkroniserats. "
+                "Logga in i rätt Fortnox-företag eller välj rätt kassa i inställningarna."
+            ),
+        )
+    return info
+
+
+def _digits(orgnr: str) -> str:
+    """556123-4567, 5561234567 and 16556123-4567 are one company: compare the last ten digits."""
+    return "".join(ch for ch in orgnr if ch.isdigit())[-10:]
+
+
+def gross_ore(price: Decimal, vat_rate: int, includes_vat: bool) -> int:
+    """A Fortnox price as the register's shelf price (VAT included, öre)."""
+    ore = from_decimal(price)
+    return ore if includes_vat else div_half_up(ore * (100 + vat_rate), 100)
+
+
+class Puller:
+    def __init__(
+        self,
+        client: FortnoxClient,
+        store: PosStore,
+        settings: Settings,
+        facts: FactsCache,
+        *,
+        backup_dir: Path,
+        clock: Clock,
+        progress: Progress,
+        cancel: threading.Event,
+    ) -> None:
+        self.client, self.store, self.settings, self.facts = client, store, settings, facts
+        self.backup_dir, self.clock, self.progress, self.cancel = backup_dir, clock, progress, cancel
+        self.result = PullResult()
+        self._prices_include_vat = True
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(STOCKHOLM).date()
+
+    def wants_full_pass(self, everything: bool) -> bool:
+        return everything or self.store.cursor(FULL_PASS_CURSOR) != self.today().isoformat()
+
+    def run(self, everything: bool) -> PullResult:
+        self.predefined_accounts()
+        if self.settings.integration_mode is IntegrationMode.START:
+            return self.result
+        full = self.result.full_pass = self.wants_full_pass(everything)
+        started = self.clock.now()
+        self.accounts()
+        self.customers(full, started)
+        price_list = self.cash_customer_price_list()
+        self.articles(full, started)
+        if price_list is not None:
+            self.prices(price_list, full, started)
+        if full:
+            self.store.set_cursor(FULL_PASS_CURSOR, self.today().isoformat())
+        return self.result
+
+    # -- steps ---------------------------------------------------------------------------------------
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled("sync cancelled during the pull")
+
+    def _since(self, resource: str, full: bool) -> datetime | None:
+        if full:
+            return None
+        stamp = self.store.cursor(resource)
+        return None if stamp is None else datetime.fromisoformat(stamp) - CURSOR_OVERLAP
+
+    def predefined_accounts(self) -> None:
+        self.progress("predefined", 0, None)
+        rows = self.client.predefined_accounts()
+        counts = self.store.upsert_predefined_accounts(
+            records.PredefinedAccount(r.name, r.account) for r in rows
+        )
+        self._count("predefined", len(rows), counts)
+
+    def accounts(self) -> None:
+        """The chart of the current financial year (the register books into today's year)."""
+        self._check_cancel()
+        year = self.facts.year_of(self.today())
+        if year is None:
+            log.warning("no financial year covers %s: accounts not pulled", self.today())
+            return
+        self.progress("accounts", 0, None)
+        rows = self.facts.accounts(year.id)
+        counts = self.store.upsert_accounts(
+            records.Account(a.number, a.description, a.active, a.vat_code) for a in rows
+        )
+        self._count("accounts", len(rows), counts)
+
+    def customers(self, full: bool, started: datetime) -> None:
+        self._check_cancel()
+        pulled = 0
+
+        def stream() -> Iterator[records.Customer]:
+            nonlocal pulled
+            for row in self.client.iter_customers(self._since("customers", full)):
+                pulled += 1
+                if pulled % 500 == 0:
+                    self.progress("customers", pulled, None)
+                yield records.Customer(row.customer_number, row.name, row.organisation_number or None)
+
+        self.progress("customers", 0, None)
+        counts = self.store.upsert_customers(stream())
+        self.store.set_cursor("customers", started.isoformat())
+        self._count("customers", pulled, counts)
+
+    def cash_customer_price_list(self) -> str | None:
+        number = self.settings.cash_customer_number
+        customer = self.facts.customer(number)
+        if customer is None:
+            self.result.errors.append(
+                ReportedError(
+                    user_message=(
+                        f"Kassakunden {number} finns inte i Fortnox, så priserna kunde inte hämtas. Skapa "
+                        "kunden i Fortnox eller ange rätt kundnummer i Kassasyncs inställningar."
+                    ),
+                    detail=f"cash customer {number} not found; prices not pulled",
+                )
+            )
+            return None
+        self._prices_include_vat = customer.show_price_vat_included
+        return customer.price_list or "A"
+
+    def articles(self, full: bool, started: datetime) -> None:
+        self._check_cancel()
+        seen: set[str] = set()
+        skipped: list[str] = []
+
+        def stream() -> Iterator[records.Article]:
+            for page in self.client.iter_article_pages(self._since("articles", full), active=True):
+                self._check_cancel()
+                for row in page:
+                    article = self._article(row)
+                    if article is None:
+                        skipped.append(row.article_number)
+                        continue
+                    seen.add(article.article_number)
+                    yield article
+                self.progress("articles", len(seen), None)
+
+        self.progress("articles", 0, None)
+        counts = self.store.upsert_articles(stream())
+        removed = 0
+        if full:
+            removal = self.store.remove_articles_missing_from(seen, self.backup_dir)
+            removed = removal.removed
+            if removal.backup is not None:
+                log.info("backup before removing articles: %s", removal.backup)
+        self.store.set_cursor("articles", started.isoformat())
+        self.result.article_numbers |= seen
+        self._count("articles", len(seen) + len(skipped), counts, removed=removed, failed=len(skipped))
+        if skipped:
+            self.result.errors.append(self._bad_vat(skipped))
+
+    def _article(self, row: fx.ArticleRow) -> records.Article | None:
+        vat = None if row.vat is None else int(row.vat)
+        if vat not in VAT_RATES or (row.vat is not None and row.vat != vat):
+            return None
+        assert vat is not None
+        price = 0 if row.sales_price is None else gross_ore(row.sales_price, vat, self._prices_include_vat)
+        return records.Article(
+            article_number=row.article_number,
+            description=row.description,
+            vat_rate=vat,
+            sales_price_ore=price,
+            ean=row.ean or None,
+            unit=row.unit or None,
+            quantity_in_stock=row.quantity_in_stock or Decimal(0),
+        )
+
+    @staticmethod
+    def _bad_vat(numbers: list[str]) -> ReportedError:
+        shown = ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
+        return ReportedError(
+            user_message=(
+                f"{len(numbers)} artiklar har ingen giltig momssats i Fortnox (25, 12, 6 eller 0 %) och "
+                f"hämtades inte till kassan: {shown}. Ange momssatsen på artiklarna i Fortnox."
+            ),
+            detail=f"articles without a valid VAT rate skipped: {numbers[:50]}",
+        )
+
+    def prices(self, price_list: str, full: bool, started: datetime) -> None:
+        """The cash customer's price list, as shelf prices (VAT included) like the rest of the register."""
+        self._check_cancel()
+        cursor = f"prices:{price_list}"
+        pulled = 0
+        vat_of: dict[str, int | None] = {}
+
+        def vat_rate(number: str) -> int | None:
+            if number not in vat_of:
+                article = self.store.get_article(number)
+                vat_of[number] = None if article is None else article.vat_rate
+            return vat_of[number]
+
+        def stream() -> Iterator[records.Price]:
+            nonlocal pulled
+            for row in self.client.iter_prices(price_list, self._since(cursor, full)):
+                pulled += 1
+                vat = vat_rate(row.article_number)
+                if vat is None or row.price is None:  # an inactive article's price: nothing to show
+                    continue
+                ore = gross_ore(row.price, vat, self._prices_include_vat)
+                yield records.Price(price_list, row.article_number, ore, row.from_quantity or Decimal(0))
+
+        self.progress("prices", 0, None)
+        counts = self.store.upsert_prices(stream())
+        self.store.set_cursor(cursor, started.isoformat())
+        self._count("prices", pulled, counts)
+
+    def stock(self, article_numbers: Iterable[str]) -> None:
+        """Lagermodul balances (available, summed over stock points) for the given articles."""
+        numbers = sorted(set(article_numbers))
+        self.progress("stock", 0, len(numbers))
+        levels: list[tuple[str, Decimal]] = []
+        for start in range(0, len(numbers), STOCK_BATCH):
+            self._check_cancel()
+            batch = numbers[start : start + STOCK_BATCH]
+            totals: dict[str, Decimal] = {}
+            for balance in self.client.stock_balances(batch):
+                available = balance.available_stock or Decimal(0)
+                totals[balance.item_id] = totals.get(balance.item_id, Decimal(0)) + available
+            levels += totals.items()
+            self.progress("stock", min(start + STOCK_BATCH, len(numbers)), len(numbers))
+        changed = self.store.set_stock(levels)
+        self.result.steps["stock"] = StepCounts(pulled=len(levels), updated=changed)
+
+    def _count(
+        self, step: str, pulled: int, counts: records.UpsertCounts, *, removed: int = 0, failed: int = 0
+    ) -> None:
+        self.result.steps[step] = StepCounts(
+            pulled=pulled, created=counts.created, updated=counts.updated, removed=removed, failed=failed
+        )
+        log.info(
+            "pulled %s: %d (created %d, updated %d, removed %d, skipped %d)",
+            step,
+            pulled,
+            counts.created,
+            counts.updated,
+            removed,
+            failed,
+        )

@@ -1,0 +1,431 @@
+"""Register → Fortnox: every receipt posted exactly once, as a voucher, a paid invoice or a daily summary.
+
+The outbox (``pos/outbox.py``) is the state machine of ARCHITECTURE.md::
+
+    pending → sending → posted(ref) [→ booked → paid]        failed(reason) → pending (resend)
+
+A receipt is marked ``sending`` (committed to the company file) *before* its creating request leaves, and
+``posted`` with Fortnox's number after the answer. A receipt found in ``sending`` at the start of a run
+therefore had a request whose answer never came (timeout, dropped connection, killed process): it is
+looked up in Fortnox by its key (voucher text, invoice ExternalInvoiceReference1) and either marked
+posted or released to ``pending``. Creating requests are never repeated without that lookup.
+
+Errors decide the receipt's fate by what they prove:
+- the answer was lost (``OutcomeUnknown``): stays ``sending``, reconciled next run;
+- Fortnox refused this document (``FortnoxRejected``): ``failed`` with the reason, the others go on;
+- the request was refused before any work (login, 429, unreachable, setup): back to ``pending``, and
+  the run stops, since every other receipt would meet the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import partial
+
+from kassasync.clock import STOCKHOLM, Clock
+from kassasync.config import Posting, ReceiptsAs, Settings
+from kassasync.errors import ItemFailed, KassasyncError, RunAborted
+from kassasync.fortnox.client import FortnoxClient
+from kassasync.fortnox.errors import FortnoxRejected, OutcomeUnknown
+from kassasync.fortnox.models import InvoicePayment, Voucher
+from kassasync.money import from_decimal
+from kassasync.pos.models import LineKind, Receipt
+from kassasync.pos.records import OutboxEntry, OutboxState, Target
+from kassasync.pos.store import PosStore
+from kassasync.sync.accounts import AccountPlan
+from kassasync.sync.bookkeeping import (
+    PaidInvoiceDraft,
+    PaymentDraft,
+    VoucherDraft,
+    business_date,
+    daily_summary,
+    key_marker,
+    paid_invoice,
+    receipt_voucher,
+    summary_key,
+)
+from kassasync.sync.events import ReportedError, StepCounts
+from kassasync.sync.facts import FactsCache
+from kassasync.sync.preflight import Problem, problems_for_invoice, problems_for_voucher
+
+log = logging.getLogger(__name__)
+
+MAX_UNKNOWN_OUTCOMES = 3  # lost answers in a row: Fortnox is struggling, stop and reconcile next run
+NOTHING_POSTED = "0 kr: inget att bokföra"
+SUMMARY_CURSOR = "summary:{register}:{day}"
+
+Progress = Callable[[str, int, "int | None"], None]
+
+
+class TooManyUnknownOutcomes(RunAborted):
+    default_user_message = (
+        "Fortnox svarade inte på flera kvitton i rad. Kassasync kontrollerar dem i Fortnox vid nästa "
+        "synkronisering innan något skickas igen; inget dubbelbokas."
+    )
+
+
+@dataclass
+class PushResult:
+    counts: dict[str, int] = field(default_factory=lambda: {"posted": 0, "failed": 0, "waiting": 0})
+    posted: list[tuple[str, str]] = field(default_factory=list)
+    planned: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[ReportedError] = field(default_factory=list)
+    problems: dict[str, tuple[Problem, list[str]]] = field(default_factory=dict)
+    sold_articles: set[str] = field(default_factory=set)
+    reconciled: dict[str, int] = field(default_factory=lambda: {"found": 0, "released": 0, "waiting": 0})
+
+    def step_counts(self) -> StepCounts:
+        return StepCounts(posted=self.counts["posted"], failed=self.counts["failed"])
+
+    def problem_errors(self) -> list[ReportedError]:
+        """One line per pre-flight problem, however many receipts it holds back."""
+        return [
+            ReportedError(
+                user_message=f"{problem.user_message} ({len(keys)} kvitton väntar.)",
+                detail=f"{problem.detail}; held back: {', '.join(keys[:20])}",
+            )
+            for problem, keys in self.problems.values()
+        ]
+
+
+def voucher_ref(voucher: Voucher) -> str:
+    return f"{voucher.voucher_series}{voucher.voucher_number}"
+
+
+class Pusher:
+    def __init__(
+        self,
+        client: FortnoxClient,
+        store: PosStore,
+        settings: Settings,
+        plan: AccountPlan,
+        facts: FactsCache,
+        *,
+        clock: Clock,
+        progress: Progress,
+        cancel: threading.Event,
+        reconcile_after_s: float,
+        dry_run: bool = False,
+    ) -> None:
+        self.client, self.store, self.settings, self.plan, self.facts = client, store, settings, plan, facts
+        self.clock, self.progress, self.cancel = clock, progress, cancel
+        self.reconcile_after = timedelta(seconds=reconcile_after_s)
+        self.dry_run = dry_run
+        self.result = PushResult()
+        self.series = settings.voucher_series
+        self.customer = settings.cash_customer_number
+        self._unknown_in_a_row = 0
+
+    # -- the run ---------------------------------------------------------------------------------------
+
+    def run(self) -> PushResult:
+        if not self.dry_run:
+            self.reconcile()
+            self.finish_invoices()
+        target = self.settings.effective_receipts_as
+        if target is ReceiptsAs.INVOICE:
+            self.push_each(self.send_invoice)
+        elif self.settings.posting is Posting.DAILY_SUMMARY:
+            self.push_summaries()
+        else:
+            self.push_each(self.send_voucher)
+        return self.result
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(STOCKHOLM).date()
+
+    def push_each(self, send: Callable[[Receipt], None]) -> None:
+        for done, receipt in enumerate(self.store.pending_receipts(), start=1):
+            if self.cancel.is_set():
+                return
+            self._guard(receipt.key, partial(send, receipt))
+            self.progress("receipts", done, None)
+
+    def _guard(self, key: str, action: Callable[[], None]) -> None:
+        """Run one receipt's posting; sort its failure into failed / unknown / stop-the-run."""
+        try:
+            action()
+            self._unknown_in_a_row = 0
+        except OutcomeUnknown as exc:
+            log.warning("receipt %s: outcome unknown (%s); will reconcile", key, exc.detail)
+            self.result.counts["waiting"] += 1
+            self._unknown_in_a_row += 1
+            if self._unknown_in_a_row >= MAX_UNKNOWN_OUTCOMES:
+                raise TooManyUnknownOutcomes(f"{self._unknown_in_a_row} lost answers in a row") from exc
+        except RunAborted:
+            raise
+        except ItemFailed as exc:
+            self._fail(key, exc)
+
+    def _fail(self, key: str, exc: KassasyncError) -> None:
+        log.warning("receipt %s failed: %s", key, exc.detail)
+        entry = self.store.outbox_entry(key)
+        if entry is not None and entry.state in (OutboxState.PENDING, OutboxState.SENDING):
+            self.store.mark_failed(key, exc.user_message)
+            self.result.counts["failed"] += 1
+        self.result.errors.append(ReportedError(exc.user_message, exc.detail, item=key))
+
+    def _hold(self, keys: Sequence[str], problems: list[Problem]) -> bool:
+        """Record pre-flight problems; True when the receipts must wait (they stay pending)."""
+        for problem in problems:
+            held = self.result.problems.setdefault(problem.code, (problem, []))[1]
+            held.extend(keys)
+        if problems:
+            self.result.counts["waiting"] += len(keys)
+        return bool(problems)
+
+    def _send(self, keys: str | Sequence[str], target: Target, create: Callable[[], str]) -> str:
+        """pending → sending → posted(ref) around one creating request."""
+        if not self.store.mark_sending(keys, target):
+            raise ItemFailed(f"{keys} were not pending any more", user_message="Kvittot skickas redan.")
+        try:
+            ref = create()
+        except RunAborted:  # refused before any work (login, 429, unreachable, setup): may go again
+            self.store.release_sending(keys)
+            raise
+        # OutcomeUnknown and anything unexpected leave it in sending: reconciled before any resend.
+        # FortnoxRejected moves it on to failed in _guard.
+        self.store.mark_posted(keys, ref)
+        return ref
+
+    # -- vouchers --------------------------------------------------------------------------------------
+
+    def send_voucher(self, receipt: Receipt) -> None:
+        draft = receipt_voucher(receipt, self.plan, self.series)
+        self._post_voucher([receipt.key], draft, Target.VOUCHER)
+
+    def _post_voucher(self, keys: list[str], draft: VoucherDraft, target: Target) -> None:
+        if not draft.rows:  # a 0 kr receipt: nothing to book, and Fortnox refuses an empty voucher
+            if not self.dry_run:
+                self.store.mark_sending(keys, target)
+                self.store.mark_posted(keys, NOTHING_POSTED)
+            return
+        day = draft.transaction_date
+        facts = self.facts.facts_for({day})
+        if self._hold(keys, problems_for_voucher(facts, day, self.series, draft.accounts())):
+            return
+        year = self.facts.year_of(day)
+        assert year is not None  # pre-flight found it
+        if self.dry_run:
+            self._plan(keys, f"verifikation i serie {self.series}, {_kr(draft.debit_ore)}")
+            return
+        body = draft.to_fortnox()["Voucher"]
+        ref = self._send(keys, target, lambda: voucher_ref(self.client.create_voucher(body, year.id)))
+        self._posted(keys, ref)
+
+    def push_summaries(self) -> None:
+        """One voucher per register and closed day; a receipt that arrives after its day's summary was
+        posted goes as a voucher of its own (the summary in Fortnox is never changed)."""
+        groups: dict[tuple[str, date], list[Receipt]] = {}
+        for receipt in self.store.pending_receipts():
+            day = business_date(receipt)
+            if day >= self.today():
+                continue  # the day is not closed: wait for the Z-report
+            groups.setdefault((receipt.register_code, day), []).append(receipt)
+        for (register, day), receipts in sorted(groups.items()):
+            if self.cancel.is_set():
+                return
+            if self.store.cursor(SUMMARY_CURSOR.format(register=register, day=day)) is not None:
+                for receipt in receipts:
+                    self._guard(receipt.key, partial(self.send_voucher, receipt))
+                continue
+            self._summarise(register, day, receipts)
+
+    def _summarise(self, register: str, day: date, receipts: list[Receipt]) -> None:
+        bookable: list[Receipt] = []
+        for receipt in receipts:  # one bad receipt must not hold back its day
+            try:
+                receipt_voucher(receipt, self.plan, self.series)
+                bookable.append(receipt)
+            except ItemFailed as exc:
+                self._fail(receipt.key, exc)
+        if not bookable:
+            return
+        keys = [r.key for r in bookable]
+        draft = daily_summary(bookable, self.plan, self.series, register, day)
+        self._guard(keys[0], lambda: self._post_voucher(keys, draft, Target.SUMMARY))
+        entry = self.store.outbox_entry(keys[0])
+        if entry is not None and entry.state is OutboxState.POSTED and not self.dry_run:
+            cursor = SUMMARY_CURSOR.format(register=register, day=day)
+            self.store.set_cursor(cursor, entry.fortnox_ref or "")
+
+    # -- paid invoices ---------------------------------------------------------------------------------
+
+    def send_invoice(self, receipt: Receipt) -> None:
+        draft = paid_invoice(receipt, self.plan, self.customer)
+        day = draft.invoice.invoice_date
+        modes = {p.mode_of_payment for p in draft.payments}
+        facts = self.facts.facts_for({day}, with_series=False, invoices_to=self.customer)
+        problems = problems_for_invoice(facts, day, self.customer, modes)
+        accounts = set(draft.postings(self.plan)) | {row.account for row in draft.invoice.rows}
+        problems += [p for p in problems_for_voucher(facts, day, "", accounts) if "series" not in p.code]
+        if self._hold([receipt.key], problems):
+            return
+        if self.dry_run:
+            self._plan(
+                [receipt.key], f"kundfaktura till kund {self.customer}, {_kr(draft.invoice.total_ore)}"
+            )
+            return
+        body = draft.invoice.to_fortnox()["Invoice"]
+        number = self._send(
+            receipt.key, Target.INVOICE, lambda: str(self.client.create_invoice(body).document_number)
+        )
+        self.result.sold_articles |= _articles(receipt)
+        self._posted([receipt.key], number)
+        self._complete_invoice(receipt.key, number, draft, payments_known_absent=True)
+
+    def finish_invoices(self) -> None:
+        """Invoices created in an earlier run but not yet bookkept and paid (the run stopped midway)."""
+        for state in (OutboxState.POSTED, OutboxState.BOOKED):
+            for entry in self.store.outbox_entries(state):
+                if entry.target is not Target.INVOICE or entry.fortnox_ref is None:
+                    continue
+                receipt = self.store.get_receipt(entry.receipt)
+                if receipt is None:
+                    continue
+                draft = paid_invoice(receipt, self.plan, self.customer)
+                self.result.sold_articles |= _articles(receipt)
+                self._guard_unfinished(entry, draft)
+
+    def _guard_unfinished(self, entry: OutboxEntry, draft: PaidInvoiceDraft) -> None:
+        number = entry.fortnox_ref
+        assert number is not None
+        try:
+            self._complete_invoice(entry.receipt, number, draft, payments_known_absent=False)
+        except RunAborted:
+            raise
+        except KassasyncError as exc:  # the invoice exists: never "failed", it must not be created again
+            log.warning("invoice %s of %s not finished: %s", number, entry.receipt, exc.detail)
+            self.result.errors.append(ReportedError(exc.user_message, exc.detail, item=entry.receipt))
+
+    def _complete_invoice(
+        self, key: str, number: str, draft: PaidInvoiceDraft, *, payments_known_absent: bool
+    ) -> None:
+        """posted → booked → paid; each step checks Fortnox first when resuming, so none is doubled."""
+        entry = self.store.outbox_entry(key)
+        if entry is not None and entry.state is OutboxState.POSTED:
+            self._bookkeep_invoice(number)
+            self.store.mark_booked(key)
+        existing = [] if payments_known_absent else self.client.invoice_payments(int(number))
+        for payment in self._payments(number, draft, existing):
+            if not payment.booked and payment.number is not None:
+                self._bookkeep_payment(number, payment.number)
+        self.store.mark_paid(key)
+
+    def _bookkeep_invoice(self, number: str) -> None:
+        try:
+            self.client.bookkeep_invoice(number)
+        except FortnoxRejected:
+            if not self.client.get_invoice(number).booked:  # already booked (answer lost last time)?
+                raise
+
+    def _bookkeep_payment(self, invoice_number: str, number: str) -> None:
+        try:
+            self.client.bookkeep_invoice_payment(number)
+        except FortnoxRejected:
+            payments = self.client.invoice_payments(int(invoice_number))
+            if not any(p.number == number and p.booked for p in payments):  # booked last time?
+                raise
+
+    def _payments(
+        self, number: str, draft: PaidInvoiceDraft, existing: list[InvoicePayment]
+    ) -> Iterator[InvoicePayment]:
+        """The draft's payments, matching those already in Fortnox by mode and amount, creating the rest."""
+        unmatched = list(existing)
+        for payment in draft.payments:
+            match = next((p for p in unmatched if _same_payment(p, payment)), None)
+            if match is not None:
+                unmatched.remove(match)
+                yield match
+                continue
+            body = payment.to_fortnox(int(number), draft.payment_date)["InvoicePayment"]
+            yield self.client.create_invoice_payment(body)
+
+    # -- reconcile -------------------------------------------------------------------------------------
+
+    def reconcile(self) -> None:
+        """Receipts left in ``sending``: find them in Fortnox (posted) or release them (pending)."""
+        now = self.clock.now()
+        summaries: dict[tuple[str, date], list[str]] = {}
+        for entry in self.store.outbox_entries(OutboxState.SENDING):
+            if now - datetime.fromisoformat(entry.updated_at) < self.reconcile_after:
+                self.result.reconciled["waiting"] += 1  # its request may still be on its way
+                continue
+            receipt = self.store.get_receipt(entry.receipt)
+            if receipt is None:
+                continue
+            if entry.target is Target.SUMMARY:
+                summaries.setdefault((receipt.register_code, business_date(receipt)), []).append(
+                    entry.receipt
+                )
+            elif entry.target is Target.INVOICE:
+                self._reconcile_invoice(receipt)
+            else:
+                self._reconcile_voucher([receipt.key], business_date(receipt), key_marker(receipt.key))
+        for (register, day), keys in summaries.items():
+            found = self._reconcile_voucher(keys, day, key_marker(summary_key(register, day)))
+            if found is not None:
+                self.store.set_cursor(SUMMARY_CURSOR.format(register=register, day=day), found)
+
+    def _reconcile_voucher(self, keys: list[str], day: date, marker: str) -> str | None:
+        year = self.facts.year_of(day)
+        found = None
+        if year is not None:
+            listing = self.client.iter_vouchers(self.series, year.id, day, day)
+            found = next((v for v in listing if marker in v.description), None)
+        return self._settle(keys, None if found is None else voucher_ref(found))
+
+    def _reconcile_invoice(self, receipt: Receipt) -> None:
+        invoices = [i for i in self.client.find_invoices(receipt.key) if not i.cancelled]
+        ref = self._settle([receipt.key], invoices[0].document_number if invoices else None)
+        if ref is not None:
+            self.result.sold_articles |= _articles(receipt)
+            draft = paid_invoice(receipt, self.plan, self.customer)
+            entry = self.store.outbox_entry(receipt.key)
+            assert entry is not None
+            self._guard_unfinished(entry, draft)
+
+    def _settle(self, keys: list[str], ref: str | None) -> str | None:
+        if ref is None:
+            log.info("reconcile: %s not in Fortnox; sending again", ", ".join(keys))
+            self.store.release_sending(keys)
+            self.result.reconciled["released"] += len(keys)
+            return None
+        log.info("reconcile: %s found in Fortnox as %s", ", ".join(keys), ref)
+        self.store.mark_posted(keys, ref)
+        self.result.reconciled["found"] += len(keys)
+        self._posted(keys, ref)
+        return ref
+
+    # -- bookkeeping of the result ---------------------------------------------------------------------
+
+    def _posted(self, keys: Sequence[str], ref: str) -> None:
+        for key in keys:
+            self.result.posted.append((key, ref))
+        self.result.counts["posted"] += len(keys)
+
+    def _plan(self, keys: Sequence[str], what: str) -> None:
+        for key in keys:
+            self.result.planned.append((key, what))
+
+
+def _kr(ore: int) -> str:
+    return f"{Decimal(ore) / 100:.2f} kr".replace(".", ",")
+
+
+def _articles(receipt: Receipt) -> set[str]:
+    return {
+        line.article_number
+        for line in receipt.lines
+        if line.kind is LineKind.ARTICLE and line.article_number is not None
+    }
+
+
+def _same_payment(existing: InvoicePayment, wanted: PaymentDraft) -> bool:
+    amount = None if existing.amount is None else from_decimal(existing.amount)
+    return existing.mode_of_payment == wanted.mode_of_payment and amount == wanted.amount_ore
