@@ -32,9 +32,9 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(xserver:
         assert "Kassasync körs redan" in second.stderr
 
         agent.send_signal(signal.SIGUSR1)  # "Synkronisera"
-        # No engine in this build yet: the run ends in the error state with a Swedish reason
+        # The real engine runs; with no company file chosen it ends in the error state, saying what to do
         assert wait_for(
-            lambda: any("Synkroniseringsmotorn saknas" in n for n in window_names(xserver)), 10.0
+            lambda: any("Välj kassans företagsfil" in n for n in window_names(xserver)), 10.0
         ), window_names(xserver)
         screenshot(xserver, "tray-process-after-sync")
 
