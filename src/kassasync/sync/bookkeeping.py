@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kassasync.clock import STOCKHOLM
@@ -47,6 +47,7 @@ PAYMENT_TEXT: Mapping[PaymentMethod, str] = {
     PaymentMethod.GIFT_CARD: "Presentkort inlöst",
 }
 ROUNDING_TEXT = "Öresavrundning"
+WEIGHT_ROUNDING_TEXT = "Avrundning av kvantitet:"
 GIFT_CARD_SOLD_TEXT = "Presentkort sålt"
 
 # Signed amounts per (account, row text): debit positive, credit negative (as in SIE's #TRANS).
@@ -435,10 +436,8 @@ class InvoiceRowDraft:
 
     @property
     def total_ore(self) -> int:
-        total = self.quantity * self.price_ore
-        if total != total.to_integral_value():
-            raise ValueError(f"row total {total} öre is not whole")
-        return int(total)
+        """Quantity × price rounded half-up to the öre, as Fortnox computes a row (REFERENCE §4.7)."""
+        return int((self.quantity * self.price_ore).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     def to_fortnox(self) -> dict[str, Any]:
         row: dict[str, Any] = {
@@ -560,17 +559,20 @@ def invoice_rows(receipt: Receipt, plan: AccountPlan) -> tuple[InvoiceRowDraft, 
             continue
         account = plan.sales_account(line.vat_rate, line.article_number)
         gross = line.amount_ore + line.discount_ore
-        exact = line.quantity * line.unit_price_ore
-        if line.quantity == line.quantity.quantize(Decimal("0.01")) and exact == gross:
-            quantity, price = line.quantity, line.unit_price_ore
-        else:
-            unit = 1 if line.quantity >= 0 else -1
-            quantity, price = Decimal(unit), gross * unit
+        quantity = line.quantity.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        row = InvoiceRowDraft(
+            line.article_number, text, quantity, line.unit_price_ore, line.vat_rate, account
+        )
+        rows.append(row)
+        if row.total_ore != gross:  # e.g. 0.455 kg: Fortnox holds 0.46; the difference gets a row
             quantity_text = str(line.quantity).replace(".", ",")
-            text = fortnox_text(
-                f"{line.description} {quantity_text} à {format_kronor(line.unit_price_ore)}", 255
+            adjustment = fortnox_text(
+                f"{WEIGHT_ROUNDING_TEXT} {line.description} {quantity_text} à {format_kronor(line.unit_price_ore)}",
+                255,
             )
-        rows.append(InvoiceRowDraft(line.article_number, text, quantity, price, line.vat_rate, account))
+            rows.append(
+                InvoiceRowDraft(None, adjustment, Decimal(1), gross - row.total_ore, line.vat_rate, account)
+            )
         if line.discount_ore:
             discount_account = plan.discounts if plan.discounts is not None else account
             rabatt = fortnox_text(f"Rabatt {line.description}", 255)

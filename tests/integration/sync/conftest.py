@@ -54,7 +54,9 @@ class Shop:
         options.setdefault("client_options", FAST)
         return SyncEngine(self.settings, self.paths, token_store=self.token_store, **options)
 
-    def sync(self, emit: EventSink | None = None, engine: SyncEngine | None = None, **request: Any) -> SyncReport:
+    def sync(
+        self, emit: EventSink | None = None, engine: SyncEngine | None = None, **request: Any
+    ) -> SyncReport:
         request.setdefault("trigger", "cli")
         return (engine or self.engine()).run(SyncRequest(**request), emit=emit or self.events.append)
 
@@ -96,9 +98,7 @@ def fast_sandbox() -> Iterator[RunningSandbox]:
         yield sandbox
 
 
-def make_shop(
-    sandbox: RunningSandbox, home: Path, monkeypatch: pytest.MonkeyPatch, *, days: int = 2
-) -> Shop:
+def make_shop(sandbox: RunningSandbox, home: Path, monkeypatch: pytest.MonkeyPatch, *, days: int = 2) -> Shop:
     monkeypatch.setenv("KASSASYNC_HOME", str(home))
     monkeypatch.setenv("KASSASYNC_CLIENT_ID", sandbox.client_id)
     monkeypatch.setenv("KASSASYNC_CLIENT_SECRET", sandbox.client_secret)

@@ -74,14 +74,23 @@ def test_a_discount_is_a_row_of_its_own_on_3730_when_discounts_are_booked_apart(
     assert paid.postings(plan) == receipt_voucher(receipt, plan, "F").net_by_account()
 
 
-def test_a_weighed_line_fortnox_cannot_hold_to_two_decimals_is_sent_as_one_unit_at_its_amount(shop) -> None:
-    # 0.455 kg × 89.00 = 40.495 → 40.50; Fortnox would round the quantity to 0.46 (40.94).
+def test_a_weighed_line_goes_at_the_quantity_fortnox_holds_with_the_difference_on_a_row_of_its_own(
+    shop,
+) -> None:
+    # 0.455 kg × 89.00 = 40.495 → 40.50 on the receipt; Fortnox keeps two decimals: 0.46 kg → 40.94.
+    # The article row moves stock by 0.46 (the closest Fortnox can), and a row of −0.44 keeps the sum exact.
     receipt = shop.receipt(
         [shop.line("89.00", 12, "0.455", article="ost", description="Ost")], [(CARD, "40.50")]
     )
-    (row,) = paid_invoice(receipt, PLAN, "1").invoice.rows
-    assert (row.quantity, row.price_ore, row.total_ore) == (Decimal(1), 4050, 4050)
-    assert row.description == "Ost 0,455 à 89,00 kr"
+    article_row, adjustment = paid_invoice(receipt, PLAN, "1").invoice.rows
+    assert (article_row.article_number, article_row.quantity, article_row.total_ore) == (
+        "ost",
+        Decimal("0.46"),
+        4094,
+    )
+    assert (adjustment.article_number, adjustment.total_ore, adjustment.vat_rate) == (None, -44, 12)
+    assert adjustment.description == "Avrundning av kvantitet: Ost 0,455 à 89,00 kr"
+    assert adjustment.account == article_row.account
 
 
 def test_a_return_is_an_invoice_with_negative_quantities_paid_back(shop) -> None:
