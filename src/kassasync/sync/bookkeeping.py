@@ -566,9 +566,9 @@ def invoice_rows(receipt: Receipt, plan: AccountPlan) -> tuple[InvoiceRowDraft, 
         rows.append(row)
         if row.total_ore != gross:  # e.g. 0.455 kg: Fortnox holds 0.46; the difference gets a row
             quantity_text = str(line.quantity).replace(".", ",")
+            unit_price = format_kronor(line.unit_price_ore)
             adjustment = fortnox_text(
-                f"{WEIGHT_ROUNDING_TEXT} {line.description} {quantity_text} à {format_kronor(line.unit_price_ore)}",
-                255,
+                f"{WEIGHT_ROUNDING_TEXT} {line.description} {quantity_text} à {unit_price}", 255
             )
             rows.append(
                 InvoiceRowDraft(None, adjustment, Decimal(1), gross - row.total_ore, line.vat_rate, account)

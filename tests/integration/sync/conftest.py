@@ -63,7 +63,7 @@ class Shop:
     def store(self) -> PosStore:
         return PosStore.open(self.company)
 
-    def keys(self) -> list[str]:
+    def receipt_keys(self) -> list[str]:
         with self.store() as store:
             return [entry.receipt for entry in store.outbox_entries()]
 

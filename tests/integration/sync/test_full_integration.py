@@ -15,7 +15,7 @@ def test_a_full_sync_pulls_the_catalogue_and_posts_every_receipt_once_as_a_vouch
     report = shop.sync(kind="everything")
 
     assert report.outcome is Outcome.OK, report.errors
-    keys = shop.keys()
+    keys = shop.receipt_keys()
     assert len(keys) == 48
     assert shop.states() == {OutboxState.POSTED: 48}
     assert all(shop.vouchers_of(key) == 1 for key in keys)
@@ -40,7 +40,7 @@ def test_the_second_run_posts_nothing_and_pulls_only_what_changed(shop: Shop) ->
     assert second.outcome is Outcome.OK, second.errors
     assert second.posted_count == 0
     assert second.steps["articles"].pulled == 1 and second.steps["articles"].updated == 1
-    assert all(shop.vouchers_of(key) == 1 for key in shop.keys())
+    assert all(shop.vouchers_of(key) == 1 for key in shop.receipt_keys())
     with shop.store() as store:
         article = store.get_article("1001")
     assert article is not None and article.description == "Kaffe mörkrost 450 g"

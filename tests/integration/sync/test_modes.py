@@ -31,7 +31,7 @@ def test_fortnox_start_pulls_only_predefined_accounts_and_posts_vouchers(shop: S
         assert store.predefined_accounts()["CASH"] == 1910
         targets = {entry.target for entry in store.outbox_entries()}
     assert targets == {Target.VOUCHER}  # Start posts everything as vouchers, whatever was chosen
-    assert all(shop.vouchers_of(key) == 1 for key in shop.keys())
+    assert all(shop.vouchers_of(key) == 1 for key in shop.receipt_keys())
 
 
 def test_receipts_as_paid_invoices_are_created_bookkept_and_paid_once(shop: Shop) -> None:
@@ -44,7 +44,7 @@ def test_receipts_as_paid_invoices_are_created_bookkept_and_paid_once(shop: Shop
     tenant = shop.tenant()
     invoices = list(tenant.invoices.values())
     assert len(invoices) == 48
-    assert all(shop.invoices_of(key) == 1 for key in shop.keys())
+    assert all(shop.invoices_of(key) == 1 for key in shop.receipt_keys())
     for invoice in invoices:
         assert invoice["Booked"] is True
         assert invoice["CustomerNumber"] == "1"

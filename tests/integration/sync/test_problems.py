@@ -46,7 +46,8 @@ def test_a_missing_financial_year_keeps_the_receipts_queued_with_the_remedy(shop
 
     assert report.outcome is Outcome.ATTENTION
     messages = [e.user_message for e in report.errors]
-    assert any(f"Skapa räkenskapsår {year.year} i Fortnox" in m and "48 kvitton väntar" in m for m in messages)
+    remedy = f"Skapa räkenskapsår {year.year} i Fortnox"
+    assert any(remedy in m and "48 kvitton väntar" in m for m in messages)
     assert shop.states() == {OutboxState.PENDING: 48}
     assert _posts(shop) == 0
 
