@@ -34,9 +34,9 @@ def describe_ref(ref: str) -> str:
 class ProgressLine:
     """One line rewritten in place on a terminal; plain lines, one per step, elsewhere (logs, pipes)."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
         self.last_step: str | None = None
 
     def __call__(self, event: SyncEvent) -> None:
