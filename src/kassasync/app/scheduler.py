@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import BaseJobStore
@@ -79,10 +79,17 @@ class SyncScheduler:
         self._watchdog = threading.Thread(target=self._watch, name="kassasync-wake-watchdog", daemon=True)
         self.rearmed = 0  # how many clock jumps were noticed (shown in the log and read by tests)
 
-    def start(self, schedule: Schedule, *, paused: bool = False) -> None:
+    def start(self, schedule: Schedule, *, paused: bool = False, first_run_in_s: float | None = None) -> None:
+        """Start; with ``first_run_in_s`` the first scheduled sync comes that soon after start (the PC was
+        off at the scheduled times: the evening's receipts should not wait for the next interval)."""
         self._scheduler.start()
         self._paused = paused
         self.apply(schedule)
+        job = self._scheduler.get_job(JOB_ID)
+        if first_run_in_s is not None and job is not None and not paused:
+            soon = datetime.now(self._timezone) + timedelta(seconds=first_run_in_s)
+            job.modify(next_run_time=soon)
+            log.info("first scheduled sync at %s", soon)
         self._watchdog.start()
 
     def shutdown(self) -> None:

@@ -156,3 +156,23 @@ def test_the_watchdog_ignores_ordinary_ticks(
     scheduler.start(Schedule(kind="interval", every_minutes=15))
     time.sleep(0.1)  # five watchdog ticks of 0.02 s
     assert scheduler.rearmed == 0
+
+
+def test_the_first_scheduled_sync_comes_soon_after_start_then_the_interval_takes_over(
+    parts: tuple[SyncScheduler, Fired, JumpingWall, MemoryJobStore],
+) -> None:
+    scheduler, fired, _, _ = parts
+    scheduler.start(Schedule(kind="interval", every_minutes=15), first_run_in_s=0.1)
+
+    assert fired.event.wait(WAIT_S)
+    next_run = scheduler.next_run_time
+    assert next_run is not None and next_run - datetime.now(STOCKHOLM) > timedelta(minutes=14)
+
+
+def test_a_paused_start_does_not_bring_the_first_sync_forward(
+    parts: tuple[SyncScheduler, Fired, JumpingWall, MemoryJobStore],
+) -> None:
+    scheduler, fired, _, _ = parts
+    scheduler.start(Schedule(kind="interval", every_minutes=15), paused=True, first_run_in_s=0.05)
+
+    assert not fired.event.wait(0.3)
