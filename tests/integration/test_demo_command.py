@@ -1,4 +1,4 @@
-"""The README's first command works on a fresh machine: the demo logs in to the sandbox and reads Fortnox."""
+"""The README's first command works on a fresh machine: the demo logs in to the sandbox and syncs both ways."""
 
 import json
 import subprocess
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 
-def test_the_demo_logs_in_to_the_sandbox_and_finds_the_same_company(tmp_path: Path) -> None:
+def test_the_demo_syncs_every_receipt_once_and_leaks_no_secret(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "kassasync", "demo", "--home", str(tmp_path)],
         capture_output=True,
@@ -17,6 +17,11 @@ def test_the_demo_logs_in_to_the_sandbox_and_finds_the_same_company(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert "Inloggad i Fortnox: Hörnbutiken i Sundsvall AB (556123-4567)" in done.stdout
     assert "Organisationsnumren stämmer." in done.stdout
+    assert "Artiklar: 327 hämtade" in done.stdout
+    assert "Kvitton: 72 bokförda, 0 med fel" in done.stdout
+    assert "Kvitto K1-1 → verifikation F" in done.stdout
+    assert "Kvitton: 0 bokförda, 0 med fel" in done.stdout  # the second sync posts nothing again
+    assert "Verifikationer i serie F i Fortnox-sandlådan: 72" in done.stdout
     logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("*.log"))
     assert logs, "the demo wrote no log"
     stored = json.loads((tmp_path / "state" / "tokens.json").read_text(encoding="utf-8"))
