@@ -36,15 +36,19 @@ def entry(conn: sqlite3.Connection, key: tuple[str, int]) -> OutboxEntry | None:
     return None if row is None else _entry(row)
 
 
-def entries(conn: sqlite3.Connection, state: OutboxState | None) -> list[OutboxEntry]:
-    if state is None:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY register_code, receipt_number")
-    else:
-        rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE state = ? ORDER BY register_code, receipt_number",
-            (state.value,),
-        )
-    return [_entry(row) for row in rows]
+def entries(
+    conn: sqlite3.Connection, state: OutboxState | None, target: Target | None = None
+) -> list[OutboxEntry]:
+    where, params = [], []
+    if state is not None:
+        where.append("state = ?")
+        params.append(state.value)
+    if target is not None:
+        where.append("target = ?")
+        params.append(target.value)
+    condition = f"WHERE {' AND '.join(where)} " if where else ""
+    query = f"SELECT {_COLUMNS} FROM outbox {condition}ORDER BY register_code, receipt_number"
+    return [_entry(row) for row in conn.execute(query, params)]
 
 
 def state_counts(conn: sqlite3.Connection) -> dict[OutboxState, int]:

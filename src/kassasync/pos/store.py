@@ -330,8 +330,10 @@ class PosStore:
     def outbox_entry(self, key: str) -> OutboxEntry | None:
         return outbox.entry(self._conn(), split_key(key))
 
-    def outbox_entries(self, state: OutboxState | None = None) -> list[OutboxEntry]:
-        return outbox.entries(self._conn(), state)
+    def outbox_entries(
+        self, state: OutboxState | None = None, target: Target | None = None
+    ) -> list[OutboxEntry]:
+        return outbox.entries(self._conn(), state, target)
 
     def state_counts(self) -> dict[OutboxState, int]:
         return outbox.state_counts(self._conn())

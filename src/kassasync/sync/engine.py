@@ -26,6 +26,7 @@ from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
 from kassasync.fortnox.tokens import TokenStore
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
+from kassasync.pos.records import OutboxState
 from kassasync.pos.store import PosStore, company_file
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.events import (
@@ -209,10 +210,11 @@ class SyncEngine:
         cancel: threading.Event,
     ) -> set[str]:
         """Post the receipts; returns the articles sold through invoices (their stock moved)."""
-        if run.request.resend:
-            keys = [e.receipt for e in store.outbox_entries() if e.receipt in set(run.request.resend)]
-            for key in keys:
-                store.retry_failed(key)
+        if run.request.resend and not run.request.dry_run:
+            wanted = set(run.request.resend)
+            failed = [e.receipt for e in store.outbox_entries(OutboxState.FAILED) if e.receipt in wanted]
+            if failed:
+                store.retry_failed(failed)
         plan = self._account_plan(store)
         pusher = Pusher(
             client,

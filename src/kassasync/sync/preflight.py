@@ -130,14 +130,20 @@ def problems_for_voucher(
 
 
 def problems_for_invoice(
-    facts: FortnoxFacts, day: date, cash_customer: str, modes_of_payment: Iterable[str]
+    facts: FortnoxFacts,
+    day: date,
+    cash_customer: str,
+    modes_of_payment: Iterable[str],
+    accounts: Iterable[int] = (),
 ) -> list[Problem]:
-    """Why a paid invoice dated ``day`` would be refused; empty when fine."""
+    """Why a paid invoice dated ``day`` would be refused (its bookkeeping uses ``accounts``); empty when
+    fine."""
     if facts.locked_until is not None and day <= facts.locked_until:
         return [_locked(day, facts.locked_until)]
-    if facts.year_of(day) is None:
+    year = facts.year_of(day)
+    if year is None:
         return [_no_year(day)]
-    found: list[Problem] = []
+    found = [p for account in sorted(set(accounts)) if (p := _account_problem(account, year)) is not None]
     if not facts.cash_customer_exists:
         found.append(
             Problem(

@@ -181,8 +181,8 @@ class Pusher:
 
     def _send(self, keys: str | Sequence[str], target: Target, create: Callable[[], str]) -> str:
         """pending → sending → posted(ref) around one creating request."""
-        if not self.store.mark_sending(keys, target):
-            raise ItemFailed(f"{keys} were not pending any more", user_message="Kvittot skickas redan.")
+        if not self.store.mark_sending(keys, target):  # only another sync could have: the lock forbids it
+            raise KassasyncError(f"{keys} were not pending any more; another sync is running?")
         try:
             ref = create()
         except RunAborted:  # refused before any work (login, 429, unreachable, setup): may go again
@@ -261,9 +261,8 @@ class Pusher:
         day = draft.invoice.invoice_date
         modes = {p.mode_of_payment for p in draft.payments}
         facts = self.facts.facts_for({day}, with_series=False, invoices_to=self.customer)
-        problems = problems_for_invoice(facts, day, self.customer, modes)
         accounts = set(draft.postings(self.plan)) | {row.account for row in draft.invoice.rows}
-        problems += [p for p in problems_for_voucher(facts, day, "", accounts) if "series" not in p.code]
+        problems = problems_for_invoice(facts, day, self.customer, modes, accounts)
         if self._hold([receipt.key], problems):
             return
         if self.dry_run:
@@ -282,8 +281,8 @@ class Pusher:
     def finish_invoices(self) -> None:
         """Invoices created in an earlier run but not yet bookkept and paid (the run stopped midway)."""
         for state in (OutboxState.POSTED, OutboxState.BOOKED):
-            for entry in self.store.outbox_entries(state):
-                if entry.target is not Target.INVOICE or entry.fortnox_ref is None:
+            for entry in self.store.outbox_entries(state, Target.INVOICE):
+                if entry.fortnox_ref is None:
                     continue
                 receipt = self.store.get_receipt(entry.receipt)
                 if receipt is None:
