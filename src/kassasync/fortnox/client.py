@@ -126,6 +126,11 @@ class FortnoxClient(FortnoxTransport):
     def get_customer(self, customer_number: str) -> Customer:
         return Customer.model_validate(self.request("GET", path("customers", customer_number))["Customer"])
 
+    def warehouse_active(self) -> bool:
+        """Whether the company has Fortnox Lager activated (the warehouse API's tenant switch)."""
+        reply = self.request("GET", f"{self.base_url}/api/warehouse/tenants-v4")
+        return bool((reply or {}).get("activated"))
+
     def stock_balances(self, item_ids: Iterable[str]) -> list[StockBalance]:
         """Lagermodul balances per stock point; ask in batches (URL length, §5.14)."""
         url = f"{self.base_url}/api/warehouse/status-v1/stockbalance"

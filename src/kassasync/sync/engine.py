@@ -195,7 +195,13 @@ class SyncEngine:
         else:
             puller, pulled = None, None
         sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
-        if puller is not None and pulled is not None and full and settings.stock_module:
+        if (
+            puller is not None
+            and pulled is not None
+            and full
+            and settings.stock_module
+            and facts.warehouse_active()
+        ):
             numbers = pulled.article_numbers if pulled.full_pass else pulled.article_numbers | sold
             puller.stock(numbers)
             run.steps.update(puller.result.steps)

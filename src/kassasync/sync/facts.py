@@ -28,8 +28,9 @@ class FactsCache:
         self._series: dict[int, dict[str, bool]] = {}
         self._locked: tuple[date | None] | None = None
         self._modes: frozenset[str] | None = None
+        self._warehouse: bool | None = None
         self._customers: dict[str, Customer | None] = {}
-        self._facts: dict[tuple[frozenset[int], bool, str | None], FortnoxFacts] = {}
+        self._facts: dict[tuple[frozenset[int], bool, str | None, bool], FortnoxFacts] = {}
 
     def years(self) -> list[FinancialYear]:
         if self._years is None:
@@ -59,6 +60,11 @@ class FactsCache:
             self._modes = frozenset(mode.code for mode in self.client.modes_of_payment())
         return self._modes
 
+    def warehouse_active(self) -> bool:
+        if self._warehouse is None:
+            self._warehouse = self.client.warehouse_active()
+        return self._warehouse
+
     def customer(self, number: str) -> Customer | None:
         """The customer, or None when Fortnox has no such customer."""
         if number not in self._customers:
@@ -69,16 +75,23 @@ class FactsCache:
         return self._customers[number]
 
     def facts_for(
-        self, days: set[date], *, with_series: bool = True, invoices_to: str | None = None
+        self,
+        days: set[date],
+        *,
+        with_series: bool = True,
+        invoices_to: str | None = None,
+        needs_warehouse: bool = False,
     ) -> FortnoxFacts:
         """Facts covering ``days``: the years they fall in are read in full, the others only by range."""
         wanted = frozenset(y.id for day in days if (y := self.year_of(day)) is not None)
-        memo = (wanted, with_series, invoices_to)
+        memo = (wanted, with_series, invoices_to, needs_warehouse)
         if memo not in self._facts:
-            self._facts[memo] = self._build(wanted, with_series, invoices_to)
+            self._facts[memo] = self._build(wanted, with_series, invoices_to, needs_warehouse)
         return self._facts[memo]
 
-    def _build(self, wanted: frozenset[int], with_series: bool, invoices_to: str | None) -> FortnoxFacts:
+    def _build(
+        self, wanted: frozenset[int], with_series: bool, invoices_to: str | None, needs_warehouse: bool
+    ) -> FortnoxFacts:
         years = tuple(
             FinancialYearFacts(
                 id=y.id,
@@ -96,4 +109,5 @@ class FactsCache:
             locked_until=self.locked_until(),
             modes_of_payment=self.modes_of_payment(),
             cash_customer_exists=self.customer(invoices_to) is not None,
+            warehouse_active=self.warehouse_active() if needs_warehouse else None,
         )

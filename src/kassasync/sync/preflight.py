@@ -30,6 +30,7 @@ class FortnoxFacts:
     locked_until: date | None = None
     modes_of_payment: frozenset[str] = frozenset()
     cash_customer_exists: bool = True
+    warehouse_active: bool | None = None  # None: not asked (Lagermodul is off in Kassasync)
 
     def year_of(self, day: date) -> FinancialYearFacts | None:
         return next((y for y in self.years if y.from_date <= day <= y.to_date), None)
@@ -144,6 +145,18 @@ def problems_for_invoice(
     if year is None:
         return [_no_year(day)]
     found = [p for account in sorted(set(accounts)) if (p := _account_problem(account, year)) is not None]
+    if facts.warehouse_active is False:
+        found.append(
+            Problem(
+                code="warehouse_not_active",
+                user_message=(
+                    "Lagermodul är vald i Kassasync men Fortnox Lager är inte aktiverat i Fortnox, så "
+                    "lagret skulle inte dras. Aktivera Lager i Fortnox (Inställningar → Lager) eller stäng "
+                    "av Lagermodul i Kassasyncs inställningar. Kvittona ligger kvar i kön."
+                ),
+                detail="stock module is on in Kassasync but Fortnox Lager (warehouse) is not activated",
+            )
+        )
     if not facts.cash_customer_exists:
         found.append(
             Problem(

@@ -260,7 +260,9 @@ class Pusher:
         draft = paid_invoice(receipt, self.plan, self.customer)
         day = draft.invoice.invoice_date
         modes = {p.mode_of_payment for p in draft.payments}
-        facts = self.facts.facts_for({day}, with_series=False, invoices_to=self.customer)
+        facts = self.facts.facts_for(
+            {day}, with_series=False, invoices_to=self.customer, needs_warehouse=self.settings.stock_module
+        )
         accounts = set(draft.postings(self.plan)) | {row.account for row in draft.invoice.rows}
         problems = problems_for_invoice(facts, day, self.customer, modes, accounts)
         if self._hold([receipt.key], problems):

@@ -154,3 +154,14 @@ def test_a_sync_already_running_is_refused_not_interleaved(shop: Shop) -> None:
     assert report.outcome is Outcome.ERROR
     assert report.errors[0].user_message.startswith("En synkronisering pågår redan")
     assert shop.requests() == {}
+
+
+def test_the_stock_module_without_fortnox_lager_holds_the_receipts_and_reads_no_stock(shop: Shop) -> None:
+    shop.configure(stock_module=True)  # the demo tenant has Lager off
+
+    report = shop.sync()
+
+    assert any("Fortnox Lager är inte aktiverat" in e.user_message for e in report.errors)
+    assert shop.states() == {OutboxState.PENDING: 48}
+    assert "stock" not in report.steps
+    assert not any("stockbalance" in name for name in shop.requests())
