@@ -1,4 +1,4 @@
-"""The README's first command works on a fresh machine: the demo logs in to the sandbox and syncs both ways."""
+"""The README's first command works on a fresh machine: the demo logs in and syncs both ways."""
 
 import json
 import subprocess

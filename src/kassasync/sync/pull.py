@@ -85,6 +85,23 @@ def gross_ore(price: Decimal, vat_rate: int, includes_vat: bool) -> int:
     return ore if includes_vat else div_half_up(ore * (100 + vat_rate), 100)
 
 
+def article_from_row(row: fx.ArticleRow, prices_include_vat: bool) -> records.Article | None:
+    """The register's article for a Fortnox list row; None when it has no usable VAT rate."""
+    vat = None if row.vat is None else int(row.vat)
+    if vat is None or vat not in VAT_RATES or row.vat != vat:
+        return None
+    price = 0 if row.sales_price is None else gross_ore(row.sales_price, vat, prices_include_vat)
+    return records.Article(
+        article_number=row.article_number,
+        description=row.description,
+        vat_rate=vat,
+        sales_price_ore=price,
+        ean=row.ean or None,
+        unit=row.unit or None,
+        quantity_in_stock=row.quantity_in_stock or Decimal(0),
+    )
+
+
 class Puller:
     def __init__(
         self,
@@ -202,7 +219,7 @@ class Puller:
             for page in self.client.iter_article_pages(self._since("articles", full), active=True):
                 self._check_cancel()
                 for row in page:
-                    article = self._article(row)
+                    article = article_from_row(row, self._prices_include_vat)
                     if article is None:
                         skipped.append(row.article_number)
                         continue
@@ -223,22 +240,6 @@ class Puller:
         self._count("articles", len(seen) + len(skipped), counts, removed=removed, failed=len(skipped))
         if skipped:
             self.result.errors.append(self._bad_vat(skipped))
-
-    def _article(self, row: fx.ArticleRow) -> records.Article | None:
-        vat = None if row.vat is None else int(row.vat)
-        if vat not in VAT_RATES or (row.vat is not None and row.vat != vat):
-            return None
-        assert vat is not None
-        price = 0 if row.sales_price is None else gross_ore(row.sales_price, vat, self._prices_include_vat)
-        return records.Article(
-            article_number=row.article_number,
-            description=row.description,
-            vat_rate=vat,
-            sales_price_ore=price,
-            ean=row.ean or None,
-            unit=row.unit or None,
-            quantity_in_stock=row.quantity_in_stock or Decimal(0),
-        )
 
     @staticmethod
     def _bad_vat(numbers: list[str]) -> ReportedError:
