@@ -33,9 +33,9 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(xserver:
 
         agent.send_signal(signal.SIGUSR1)  # "Synkronisera"
         # The real engine runs; with no company file chosen it ends in the error state, saying what to do
-        assert wait_for(
-            lambda: any("Välj kassans företagsfil" in n for n in window_names(xserver)), 10.0
-        ), window_names(xserver)
+        assert wait_for(lambda: any("Välj kassans företagsfil" in n for n in window_names(xserver)), 10.0), (
+            window_names(xserver)
+        )
         screenshot(xserver, "tray-process-after-sync")
 
         started = time.monotonic()
