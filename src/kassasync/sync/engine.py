@@ -41,7 +41,7 @@ from kassasync.sync.events import (
     SyncStarted,
 )
 from kassasync.sync.facts import FactsCache
-from kassasync.sync.pull import Puller, check_same_company
+from kassasync.sync.pull import Cancelled, Puller, check_same_company
 from kassasync.sync.push import Pusher
 
 log = logging.getLogger(__name__)
@@ -195,6 +195,8 @@ class SyncEngine:
         else:
             puller, pulled = None, None
         sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
+        if cancel.is_set():
+            raise Cancelled("sync cancelled during the push")
         if (
             puller is not None
             and pulled is not None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import threading
 from decimal import Decimal
 
 from kassasync.pos.records import OutboxState, Target
-from kassasync.sync.events import Outcome, StepProgress, SyncFinished, SyncStarted
+from kassasync.sync.events import Outcome, StepProgress, SyncFinished, SyncRequest, SyncStarted
 
 from .conftest import Shop
 
@@ -118,3 +119,18 @@ def test_prices_are_the_cash_customers_price_list_as_shelf_prices(shop: Shop) ->
         assert row.fetchone()[0] == 5490
         article = store.get_article("1001")
     assert article is not None and article.quantity_in_stock >= Decimal(0)
+
+
+def test_a_cancelled_run_stops_between_receipts_and_says_so(shop: Shop) -> None:
+    cancel = threading.Event()
+
+    def cancel_after_ten(event: object) -> None:
+        if isinstance(event, StepProgress) and event.step == "receipts" and event.done == 10:
+            cancel.set()
+
+    report = shop.engine().run(SyncRequest(kind="everything"), emit=cancel_after_ten, cancel=cancel)
+
+    assert report.outcome is Outcome.ERROR
+    assert report.errors[-1].user_message.startswith("Synkroniseringen avbröts")
+    assert report.posted_count == 10
+    assert shop.states() == {OutboxState.POSTED: 10, OutboxState.PENDING: 38}
