@@ -11,6 +11,7 @@ each day simply gets its own file ``kassasync-YYYY-MM-DD.log`` and the handler s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
@@ -99,14 +100,14 @@ class DailyFileHandler(logging.Handler):
         self._clock = clock or SystemClock()
         self._day: date | None = None
         self._stream: TextIO | None = None
+        self.write_failures = 0  # lines lost to a full disk or a vanished folder; said once on stderr
 
     @property
     def current_file(self) -> Path | None:
         return None if self._day is None else log_file_for(self.log_dir, self._day)
 
     def _open_for(self, day: date) -> TextIO:
-        if self._stream is not None:
-            self._stream.close()
+        self._close_stream()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._stream = log_file_for(self.log_dir, day).open("a", encoding="utf-8")
         self._day = day
@@ -121,14 +122,25 @@ class DailyFileHandler(logging.Handler):
                 stream = self._stream if today == self._day and self._stream else self._open_for(today)
                 stream.write(line + "\n")
                 stream.flush()
+        except OSError as exc:  # a full disk must not stop the sync, nor drown stderr in tracebacks
+            self.write_failures += 1
+            self._close_stream()
+            if self.write_failures == 1 and sys.stderr is not None:
+                print(
+                    f"kassasync: the log file cannot be written ({exc}); going on without it", file=sys.stderr
+                )
         except Exception:
             self.handleError(record)
 
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            with contextlib.suppress(OSError):  # what could not be flushed is lost; the disk is full
+                stream.close()
+
     def close(self) -> None:
         with self.lock or threading.RLock():
-            if self._stream is not None:
-                self._stream.close()
-                self._stream = None
+            self._close_stream()
         super().close()
 
 

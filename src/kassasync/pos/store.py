@@ -24,7 +24,7 @@ from typing import Any, Self
 from pydantic import ValidationError
 
 from kassasync.clock import Clock, SystemClock
-from kassasync.errors import ItemFailed, KassasyncError
+from kassasync.errors import ItemFailed, KassasyncError, RunAborted
 from kassasync.pos import masterdata, outbox
 from kassasync.pos.backup import backup_to
 from kassasync.pos.messages import ReceiptProblem, problems_from_validation
@@ -58,6 +58,15 @@ DEFAULT_BACKUPS_KEPT = 10
 
 class CompanyFileError(KassasyncError):
     default_user_message = "Kassafilen kunde inte öppnas. Kontrollera sökvägen i inställningarna."
+
+
+class CompanyFileBusy(RunAborted):
+    """The register held the company file's write lock longer than the busy timeout."""
+
+    default_user_message = (
+        "Kassafilen är upptagen av kassaprogrammet just nu. Inget har gått förlorat; synkroniseringen "
+        "försöker igen vid nästa tillfälle. Händer det ofta: starta om kassaprogrammet."
+    )
 
 
 def company_file(directory: Path) -> Path:
@@ -154,7 +163,12 @@ class PosStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise CompanyFileBusy(f"{self.path}: {exc} after {BUSY_TIMEOUT_MS} ms") from exc
         try:
             yield conn
         except BaseException:
