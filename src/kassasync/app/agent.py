@@ -47,6 +47,16 @@ POLL_MS = 50
 QUIT_TIMEOUT_S = 1.5  # "Avsluta" must finish within 2 s, the sync's cancel point included
 
 
+def startup_sync_delay_s() -> float:
+    """How soon after start the first scheduled sync runs: the PC was likely off at the scheduled times,
+    and the evening's receipts should not wait a whole interval. Half a minute lets the desktop settle;
+    ``KASSASYNC_STARTUP_SYNC_DELAY_S`` shortens it for tests."""
+    try:
+        return max(0.0, float(os.environ.get("KASSASYNC_STARTUP_SYNC_DELAY_S", "30")))
+    except ValueError:
+        return 30.0
+
+
 @dataclass
 class Services:
     """What the lead wires from other areas (engine, Fortnox login and lookups)."""
@@ -134,7 +144,7 @@ class Agent:
         self.tray = Tray(self.on_action, popup_menu=lambda view: self.post(lambda: self._popup(view)))
         self.controller.subscribe(self.tray.show)
         self.tray.start()
-        self.scheduler.start(self.settings.schedule)
+        self.scheduler.start(self.settings.schedule, first_run_in_s=startup_sync_delay_s())
         self._install_signals()
         self.post(self.controller.refresh_failed_count)
         self.root.after(POLL_MS, self._drain)
