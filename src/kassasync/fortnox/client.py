@@ -191,8 +191,14 @@ class FortnoxClient(FortnoxTransport):
         reply = self.request("POST", "invoicepayments", body={"InvoicePayment": _body(payment)})
         return InvoicePayment.model_validate(reply["InvoicePayment"])
 
+    def get_invoice_payment(self, number: str) -> InvoicePayment:
+        reply = self.request("GET", path("invoicepayments", number))
+        return InvoicePayment.model_validate(reply["InvoicePayment"])
+
     def invoice_payments(self, invoice_number: int) -> list[InvoicePayment]:
-        """Payments of one invoice: the reconcile lookup for payments (they have no reference field)."""
+        """Payments of one invoice: the reconcile lookup for payments (they have no reference field).
+
+        List rows, so without ``ModeOfPayment`` (REFERENCE §5.13): ``get_invoice_payment`` has it."""
         params = {"invoicenumber": invoice_number}
         return [
             InvoicePayment.model_validate(row)

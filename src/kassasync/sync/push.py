@@ -312,11 +312,19 @@ class Pusher:
         if entry is not None and entry.state is OutboxState.POSTED:
             self._bookkeep_invoice(number)
             self.store.mark_booked(key)
-        existing = [] if payments_known_absent else self.client.invoice_payments(int(number))
+        existing = [] if payments_known_absent else self._payments_in_fortnox(number)
         for payment in self._payments(number, draft, existing):
             if not payment.booked and payment.number is not None:
                 self._bookkeep_payment(number, payment.number)
         self.store.mark_paid(key)
+
+    def _payments_in_fortnox(self, number: str) -> list[InvoicePayment]:
+        """The invoice's payments in full: list rows lack the mode of payment that tells two equal
+        amounts apart, so each is read (a resumed invoice has one or two; this path is rare)."""
+        return [
+            self.client.get_invoice_payment(row.number) if row.number is not None else row
+            for row in self.client.invoice_payments(int(number))
+        ]
 
     def _bookkeep_invoice(self, number: str) -> None:
         try:
@@ -339,7 +347,7 @@ class Pusher:
         """The draft's payments, matching those already in Fortnox by mode and amount, creating the rest."""
         unmatched = list(existing)
         for payment in draft.payments:
-            match = next((p for p in unmatched if _same_payment(p, payment)), None)
+            match = next((p for p in unmatched if _same_payment(p, payment, draft.payment_date)), None)
             if match is not None:
                 unmatched.remove(match)
                 yield match
@@ -427,6 +435,11 @@ def _articles(receipt: Receipt) -> set[str]:
     }
 
 
-def _same_payment(existing: InvoicePayment, wanted: PaymentDraft) -> bool:
+def _same_payment(existing: InvoicePayment, wanted: PaymentDraft, day: date) -> bool:
+    """Payments have no reference field: (mode, amount, date) on one invoice is how they are told apart."""
     amount = None if existing.amount is None else from_decimal(existing.amount)
-    return existing.mode_of_payment == wanted.mode_of_payment and amount == wanted.amount_ore
+    return (
+        existing.mode_of_payment == wanted.mode_of_payment
+        and amount == wanted.amount_ore
+        and existing.payment_date in (None, day)
+    )
