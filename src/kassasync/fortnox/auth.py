@@ -213,6 +213,8 @@ _DONE_PAGE = (
 
 class _CallbackServer(HTTPServer):
     result: dict[str, str] | None = None
+    expected_state: str = ""
+    refused: int = 0  # callbacks whose state was not ours (another page, another login)
 
 
 class _CallbackHandler(BaseHTTPRequestHandler):
@@ -225,14 +227,23 @@ class _CallbackHandler(BaseHTTPRequestHandler):
             self.send_response(404)
             self.end_headers()
             return
+        if not secrets.compare_digest(params.get("state", ""), self.server.expected_state):
+            # Any web page can make the browser call a loopback address; only our own redirect knows
+            # the state. A forged callback is refused and does not end the wait for the real one.
+            self.server.refused += 1
+            self._page(403, "Inloggningen avvisades", "Svaret kom inte från Kassasyncs inloggning.")
+            return
         self.server.result = params
         ok = "code" in params
-        page = _DONE_PAGE.format(
-            title="Klart!" if ok else "Inloggningen avbröts",
-            text="Kassasync är nu kopplat till Fortnox." if ok else "Kassasync fick ingen behörighet.",
+        self._page(
+            200,
+            "Klart!" if ok else "Inloggningen avbröts",
+            "Kassasync är nu kopplat till Fortnox." if ok else "Kassasync fick ingen behörighet.",
         )
-        body = page.encode("utf-8")
-        self.send_response(200)
+
+    def _page(self, status: int, title: str, text: str) -> None:
+        body = _DONE_PAGE.format(title=title, text=text).encode("utf-8")
+        self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -286,6 +297,7 @@ def login(
     redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/callback"
     state = secrets.token_urlsafe(32)
     register_secret(state)
+    server.expected_state = state
     done = threading.Event()
     listener = threading.Thread(
         target=_listen_once, args=(server, timeout_s, done), name="login-callback", daemon=True
@@ -299,6 +311,8 @@ def login(
         listener.join(timeout=2.0)
         server.server_close()
     result = server.result
+    if result is None and server.refused:
+        raise LoginFailed(f"login callback state mismatch: {server.refused} callback(s) refused, none valid")
     if result is None:
         raise LoginFailed(
             f"no answer on {redirect_uri} within {timeout_s:.0f} s",

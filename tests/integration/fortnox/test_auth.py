@@ -43,7 +43,7 @@ class HeadlessBrowser:
             url = parts._replace(query=urlencode(query)).geturl()
         response = requests.get(url, timeout=10)
         self.visited = [r.headers.get("Location", "") for r in response.history] + [response.url]
-        assert response.status_code == 200
+        assert response.status_code == (403 if self.tamper_state else 200)
 
 
 @pytest.fixture
@@ -87,9 +87,34 @@ def test_a_callback_with_a_forged_state_is_refused_and_nothing_is_stored(
     store = FileTokenStore(tmp_path / "tokens.json")
     endpoints = OAuthEndpoints.under(sandbox.base_url + "/oauth-v1")
     with pytest.raises(LoginFailed):
-        login(credentials, endpoints, store, browser_opener=HeadlessBrowser(tamper_state=True), timeout_s=10)
+        login(credentials, endpoints, store, browser_opener=HeadlessBrowser(tamper_state=True), timeout_s=2)
     assert store.load() is None
     assert sandbox.counters()["requests"].get("POST /oauth-v1/token", 0) == 0
+
+
+def test_a_callback_from_another_page_is_refused_and_the_real_login_still_completes(
+    sandbox: RunningSandbox, credentials: ClientCredentials, tmp_path: Path
+) -> None:
+    """Any web site can make the browser call 127.0.0.1; only our redirect knows the state."""
+    store = FileTokenStore(tmp_path / "tokens.json")
+    endpoints = OAuthEndpoints.under(sandbox.base_url + "/oauth-v1")
+    forged: list[int] = []
+
+    def attacker_then_user(url: str) -> None:
+        redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        attack = requests.get(
+            f"{redirect_uri}?code=attackers-code&state=guessed",
+            headers={"Origin": "https://evil.example", "Referer": "https://evil.example/"},
+            timeout=10,
+        )
+        forged.append(attack.status_code)
+        HeadlessBrowser()(url)
+
+    tokens = login(credentials, endpoints, store, browser_opener=attacker_then_user, timeout_s=10)
+
+    assert forged == [403]
+    assert store.load() == tokens
+    assert sandbox.counters()["requests"]["POST /oauth-v1/token"] == 1  # the forged code was never used
 
 
 def test_an_expired_access_token_is_refreshed_transparently(
