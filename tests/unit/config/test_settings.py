@@ -13,6 +13,7 @@ from kassasync.config import (
     save_settings,
 )
 from kassasync.errors import ConfigError
+from kassasync.paths import app_paths
 
 
 def test_missing_settings_file_gives_the_defaults(tmp_path: Path) -> None:
@@ -71,3 +72,14 @@ def test_lagermodul_forces_invoices_and_fortnox_start_forces_vouchers(
 def test_a_schedule_time_must_be_hh_mm() -> None:
     with pytest.raises(ValueError, match="HH:MM"):
         Schedule(kind="daily", daily_at=("25:00",))
+
+
+def test_the_settings_log_and_state_folders_are_the_users_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KASSASYNC_HOME", str(tmp_path / "home"))
+    paths = app_paths().ensure()
+    save_settings(Settings(), paths.settings_file)
+    for folder in (paths.config_dir, paths.log_dir, paths.state_dir):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    assert paths.settings_file.parent == paths.config_dir
