@@ -16,12 +16,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.integration.sync.conftest import make_shop
 
+from fortnox_sandbox.testing import RunningSandbox
 from kassasync.config import ReceiptsAs, save_settings
 from kassasync.pos.records import OutboxState
 
-from .conftest import Shop, assert_each_invoice_once_and_paid, assert_each_voucher_once, fast_sandbox, settle
+from .conftest import (
+    Shop,
+    assert_each_invoice_once_and_paid,
+    assert_each_voucher_once,
+    fast_sandbox,
+    make_shop,
+    settle,
+)
 
 __all__ = ["fast_sandbox"]
 
@@ -30,9 +37,9 @@ TRIALS = int(os.environ.get("KASSASYNC_KILL_TRIALS", "10"))
 
 
 @pytest.fixture
-def big_shop(fast_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Shop:  # type: ignore[no-untyped-def]
-    """Eight days of receipts (192): enough that ten kills mid-push do not run out of work."""
-    return make_shop(fast_sandbox, tmp_path / "home", monkeypatch, days=8)
+def big_shop(fast_sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Shop:
+    """A day of receipts (24) per kill, at least eight days: the kills do not run out of work."""
+    return make_shop(fast_sandbox, tmp_path / "home", monkeypatch, days=max(8, TRIALS))
 
 
 IN_FLIGHT = {OutboxState.SENDING, OutboxState.POSTED, OutboxState.BOOKED}
