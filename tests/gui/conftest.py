@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import time
+import tkinter as tk
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -97,7 +98,13 @@ def xserver() -> Iterator[str]:
         server.wait(5)
 
 
-def screenshot(display: str, name: str) -> Path:
+def screenshot(display: str, name: str, window: tk.Misc | None = None) -> Path:
+    """The whole screen, or just ``window`` (cropped to it: what the user's guide shows)."""
     path = ARTIFACTS / f"{name}.png"
-    subprocess.run(["import", "-display", display, "-window", "root", str(path)], check=True)
+    crop: list[str] = []
+    if window is not None:
+        window.update()
+        box = f"{window.winfo_width()}x{window.winfo_height()}+{window.winfo_rootx()}+{window.winfo_rooty()}"
+        crop = ["-crop", box]
+    subprocess.run(["import", "-display", display, "-window", "root", *crop, str(path)], check=True)
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tkinter as tk
 from pathlib import Path
 
@@ -26,6 +27,17 @@ def type_into(root: tk.Tk, widget: tk.Widget, text: str) -> None:
     for char in text:
         keysym = {":": "colon", " ": "space", ",": "comma"}.get(char, char)
         widget.event_generate("<KeyPress>", keysym=keysym)
+    root.update()
+
+
+def settle(root: tk.Tk, dialog: SettingsDialog, timeout: float = 10.0) -> None:
+    """Let the dialog's background work (Fortnox checks, login) come back, pumping Tk events meanwhile."""
+    deadline = time.monotonic() + timeout
+    root.update()
+    while dialog.busy or not dialog._results.empty():
+        assert time.monotonic() < deadline, "the dialog's background work did not come back"
+        time.sleep(0.02)
+        root.update()
     root.update()
 
 
@@ -55,21 +67,30 @@ def test_the_dialog_is_filled_shows_an_inline_error_and_saves(xserver: str, tmp_
         assert str(dialog.widgets["receipts_as:voucher"].cget("state")) == "disabled"
         assert dialog.vars["receipts_as"].get() == "invoice"
 
+        dialog.notebook.select(2)  # type: ignore[no-untyped-call]
+        root.update()
         dialog.widgets["schedule_kind:daily"].invoke()  # type: ignore[attr-defined]
         type_into(root, dialog.widgets["daily_at"], "25:00")
+        assert dialog.vars["daily_at"].get() == "25:00"
+        dialog.notebook.select(0)  # type: ignore[no-untyped-call]
         dialog.widgets["ok"].invoke()  # type: ignore[attr-defined]
-        root.update()
+        settle(root, dialog)
         message = dialog.messages["daily_at"]
         assert "TT:MM" in str(message.cget("text"))
         assert str(message.cget("foreground")) == ERROR_COLOUR
         assert saved == []
-        screenshot(xserver, "settings-dialog-error")
+        assert dialog.notebook.index("current") == 2  # the tab with the error is shown
+        assert dialog.top.winfo_height() <= 650, dialog.top.winfo_height()
+        screenshot(xserver, "settings-dialog-error", dialog.top)
 
         type_into(root, dialog.widgets["daily_at"], "12:00, 21:30")
         assert dialog.vars["daily_at"].get() == "12:00, 21:30"
-        screenshot(xserver, "settings-dialog-filled")
+        for index, name in enumerate(("kassa-och-fortnox", "bokforing", "schema")):
+            dialog.notebook.select(index)  # type: ignore[no-untyped-call]
+            screenshot(xserver, f"settings-{name}", dialog.top)
+            assert dialog.top.winfo_height() <= 650, (name, dialog.top.winfo_height())
         dialog.widgets["ok"].invoke()  # type: ignore[attr-defined]
-        root.update()
+        settle(root, dialog)
     finally:
         root.destroy()
 

@@ -34,7 +34,7 @@ from kassasync.app.support_bundle import create_support_bundle
 from kassasync.app.tray import Tray
 from kassasync.app.tray_model import Action, TrayView
 from kassasync.clock import Clock, SystemClock
-from kassasync.config import Settings, save_settings
+from kassasync.config import Settings, load_settings, save_settings
 from kassasync.errors import KassasyncError
 from kassasync.paths import AppPaths
 from kassasync.pos.records import OutboxEntry, OutboxState
@@ -216,22 +216,34 @@ class Agent:
         values = FormValues.from_settings(
             self.settings, autostart_now=is_enabled(self.services.autostart, self.services.autostart_command)
         )
-        lookups = self.services.lookups(self.settings) if self.services.lookups else None
+        find = self.services.lookups
         return SettingsDialog(
             self.root,
             values,
             base=self.settings,
             on_save=self.apply_settings,
-            login=self._login,
-            lookups=lookups,
+            login=self._login if self.services.login else None,
+            lookups=find(self.settings) if find else None,
+            lookups_after_login=(lambda: find(self._settings_on_disk())) if find else None,
         )
 
     def _login(self) -> ConnectedCompany:
-        if self.services.login is None:
-            raise KassasyncError("login not wired", user_message="Inloggning är inte tillgänglig.")
+        """Runs on the dialog's worker thread: the login itself, then the rest on the Tk thread."""
+        assert self.services.login is not None
         company = self.services.login()
-        self.controller.logged_in()
+        self.post(self._after_login)
         return company
+
+    def _after_login(self) -> None:
+        self.settings = self.settings.model_copy(update={"fortnox": self._settings_on_disk().fortnox})
+        self.controller.logged_in()
+
+    def _settings_on_disk(self) -> Settings:
+        """The login remembers the Fortnox company in the settings file; the rest of ours may be newer."""
+        try:
+            return load_settings(self.paths.settings_file)
+        except KassasyncError:
+            return self.settings
 
     def apply_settings(self, settings: Settings) -> None:
         """OK in the dialog: save atomically, then apply without restart."""

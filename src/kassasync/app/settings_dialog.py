@@ -1,5 +1,10 @@
 """The settings dialog: a thin ttk view over settings_form. Validation happens on OK, errors inline.
 
+Three tabs keep it under 650 px high, so OK and Avbryt are on screen on a small register PC. Anything
+that talks to Fortnox (the login, which waits for the browser; the series list; the checks on OK) runs
+on a worker thread and comes back through a queue polled with ``after``: the dialog and the tray never
+freeze.
+
 Not ``transient()`` to the tray's withdrawn root (IDLE's query.py lesson: the dialog would stay
 invisible); it is a plain Toplevel that lifts itself and takes focus.
 """
@@ -7,10 +12,14 @@ invisible); it is a plain Toplevel that lifts itself and takes focus.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import tkinter as tk
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from tkinter import filedialog, ttk
+from typing import TypeVar
 
 from kassasync.app.company_info import read_company, resolve_company_file
 from kassasync.app.settings_form import (
@@ -36,6 +45,10 @@ NOTIFY_LABELS = {
     Notifications.OFF: "Av (utom manuella och nya fel)",
 }
 PAYMENT_LABELS = {"cash": "Kontant", "card": "Kort", "swish": "Swish", "gift_card": "Presentkort"}
+POLL_MS = 50
+UNEXPECTED = "Något oväntat gick fel; se loggen."
+
+T = TypeVar("T")
 
 
 class SettingsDialog:
@@ -48,11 +61,14 @@ class SettingsDialog:
         on_save: Callable[[Settings], None],
         login: Callable[[], ConnectedCompany] | None = None,
         lookups: FortnoxLookups | None = None,
+        lookups_after_login: Callable[[], FortnoxLookups] | None = None,
         browse: Callable[[], str] | None = None,
     ) -> None:
         self.values, self.base, self.lookups = values, base, lookups or FortnoxLookups()
-        self._on_save, self._login = on_save, login
+        self._on_save, self._login, self._lookups_after_login = on_save, login, lookups_after_login
         self._browse = browse or self._ask_company_file
+        self._results: queue.Queue[Callable[[], None]] = queue.Queue()
+        self._working = 0  # background tasks not yet back
         self.result: Settings | None = None
         self.top = tk.Toplevel(master)
         self.top.title("Kassasync – inställningar")
@@ -61,21 +77,40 @@ class SettingsDialog:
         self.flags: dict[str, tk.BooleanVar] = {}
         self.messages: dict[str, ttk.Label] = {}
         self.widgets: dict[str, tk.Widget] = {}
-        body = ttk.Frame(self.top, padding=12)
+        self.tab_of: dict[str, int] = {}  # widget/message name -> the tab it is on
+        self.pages: list[ttk.Frame] = []
+        body = ttk.Frame(self.top, padding=10)
         body.grid(sticky="nsew")
-        self._company_section(body).grid(row=0, column=0, sticky="ew", pady=4)
-        self._fortnox_section(body).grid(row=1, column=0, sticky="ew", pady=4)
-        self._booking_section(body).grid(row=2, column=0, sticky="ew", pady=4)
-        self._schedule_section(body).grid(row=3, column=0, sticky="ew", pady=4)
-        self._buttons(body).grid(row=4, column=0, sticky="e", pady=(8, 0))
+        self.notebook = ttk.Notebook(body)
+        self.notebook.grid(row=0, column=0, columnspan=2, sticky="nsew")
+        self._tab("Kassa och Fortnox", self._company_section, self._fortnox_section)
+        self._tab("Bokföring", self._booking_section, self._payment_section)
+        self._tab("Schema och start", self._schedule_section)
+        self.status = ttk.Label(body, text="", wraplength=360)
+        self.status.grid(row=1, column=0, sticky="w", pady=(8, 0))
+        self._buttons(body).grid(row=1, column=1, sticky="e", pady=(8, 0))
         self._apply_rules()
         self._show_company()
+        self._load_series()
+        self.top.after(POLL_MS, self._poll)
         self.top.bind("<Return>", lambda _e: self.ok())
         self.top.bind("<Escape>", lambda _e: self.cancel())
         self.top.lift()
         self.top.focus_force()
 
     # -- layout ------------------------------------------------------------------------------------------
+
+    def _tab(self, title: str, *sections: Callable[[ttk.Frame], ttk.Labelframe]) -> None:
+        page = ttk.Frame(self.notebook, padding=8)
+        page.columnconfigure(0, weight=1)
+        index = len(self.pages)
+        before = set(self.widgets) | set(self.messages)
+        for row, section in enumerate(sections):
+            section(page).grid(row=row, column=0, sticky="ew", pady=4)
+        self.notebook.add(page, text=title)
+        self.pages.append(page)
+        for name in (set(self.widgets) | set(self.messages)) - before:
+            self.tab_of[name] = index
 
     def _var(self, name: str, value: str) -> None:
         self.vars[name] = tk.StringVar(master=self.top, value=value)
@@ -84,9 +119,18 @@ class SettingsDialog:
         self.flags[name] = tk.BooleanVar(master=self.top, value=value)
 
     def _message(self, parent: tk.Misc, name: str, row: int, column: int = 1) -> None:
-        label = ttk.Label(parent, foreground=ERROR_COLOUR, wraplength=420)
+        label = ttk.Label(parent, foreground=ERROR_COLOUR, wraplength=440)
         label.grid(row=row, column=column, columnspan=3, sticky="w")
+        label.grid_remove()  # takes no room until there is something to say
         self.messages[name] = label
+
+    def _say(self, name: str, text: str, colour: str = ERROR_COLOUR) -> None:
+        label = self.messages[name]
+        label.configure(text=text, foreground=colour)
+        if text:
+            label.grid()
+        else:
+            label.grid_remove()
 
     def _entry(self, parent: tk.Misc, name: str, label: str, row: int, width: int = 12) -> ttk.Entry:
         ttk.Label(parent, text=label).grid(row=row, column=0, sticky="w", padx=(0, 8))
@@ -107,10 +151,10 @@ class SettingsDialog:
             self.widgets[f"{name}:{value}"] = button
 
     def _company_section(self, body: ttk.Frame) -> ttk.Labelframe:
-        frame = ttk.Labelframe(body, text="Kassa", padding=8)
+        frame = ttk.Labelframe(body, text="Kassans företag", padding=8)
         self._var("company_path", self.values.company_path)
         ttk.Label(frame, text="Företagsfil").grid(row=0, column=0, sticky="w", padx=(0, 8))
-        entry = ttk.Entry(frame, textvariable=self.vars["company_path"], width=48)
+        entry = ttk.Entry(frame, textvariable=self.vars["company_path"], width=44)
         entry.grid(row=0, column=1, sticky="ew")
         entry.bind("<FocusOut>", lambda _e: self._show_company())
         self.widgets["company_path"] = entry
@@ -161,24 +205,34 @@ class SettingsDialog:
         self._radios(frame, "posting", postings, 2)
         ttk.Label(frame, text="Verifikationsserie").grid(row=3, column=0, sticky="w")
         self._var("voucher_series", self.values.voucher_series)
-        series = ttk.Combobox(frame, textvariable=self.vars["voucher_series"], width=8, values=self._series())
+        series = ttk.Combobox(
+            frame, textvariable=self.vars["voucher_series"], width=8, values=[self.values.voucher_series]
+        )
         series.grid(row=3, column=1, sticky="w")
         self.widgets["voucher_series"] = series
         self._message(frame, "voucher_series", 4)
         self._var("cash_customer_number", self.values.cash_customer_number)
         self._entry(frame, "cash_customer_number", "Kassakund (kundnr)", 5)
-        row = 7
+        return frame
+
+    def _payment_section(self, body: ttk.Frame) -> ttk.Labelframe:
+        frame = ttk.Labelframe(body, text="Betalsätt", padding=8)
+        for column, heading in enumerate(("", "Konto", "Betalningssätt i Fortnox")):
+            ttk.Label(frame, text=heading).grid(row=0, column=column, sticky="w", padx=(0, 8))
+        row = 1
         for method, account in self.values.payment_accounts.items():
             self._var(f"account:{method}", account)
             self._var(f"mode:{method}", self.values.payment_modes.get(method, ""))
-            ttk.Label(frame, text=PAYMENT_LABELS.get(method, method)).grid(row=row, column=0, sticky="w")
-            ttk.Entry(frame, textvariable=self.vars[f"account:{method}"], width=6).grid(
-                row=row, column=1, sticky="w"
+            ttk.Label(frame, text=PAYMENT_LABELS.get(method, method)).grid(
+                row=row, column=0, sticky="w", padx=(0, 8)
             )
-            ttk.Entry(frame, textvariable=self.vars[f"mode:{method}"], width=8).grid(
+            account_entry = ttk.Entry(frame, textvariable=self.vars[f"account:{method}"], width=6)
+            account_entry.grid(row=row, column=1, sticky="w", padx=(0, 8))
+            ttk.Entry(frame, textvariable=self.vars[f"mode:{method}"], width=10).grid(
                 row=row, column=2, sticky="w"
             )
-            self._message(frame, f"payment:{method}", row + 1)
+            self.widgets[f"payment:{method}"] = account_entry
+            self._message(frame, f"payment:{method}", row + 1, column=0)
             row += 2
         return frame
 
@@ -221,14 +275,55 @@ class SettingsDialog:
 
     # -- behaviour ---------------------------------------------------------------------------------------
 
-    def _series(self) -> list[str]:
-        if self.lookups.voucher_series is None:
-            return [self.values.voucher_series]
-        try:
-            return list(self.lookups.voucher_series())
-        except KassasyncError as exc:
-            log.warning("voucher series not listed: %s", exc.detail)
-            return [self.values.voucher_series]
+    def _in_background(
+        self, work: Callable[[], T], done: Callable[[T], None], failed: Callable[[KassasyncError], None]
+    ) -> None:
+        """Run ``work`` on a worker thread; ``done`` or ``failed`` then runs on the Tk thread."""
+        self._working += 1
+
+        def run() -> None:
+            try:
+                result = work()
+            except KassasyncError as exc:
+                log.warning("settings dialog: %s", exc.detail)
+                self._results.put(partial(failed, exc))
+            except Exception as exc:  # a worker's boundary: say it, log it, never hang the dialog
+                log.exception("settings dialog: background task failed")
+                self._results.put(partial(failed, KassasyncError(repr(exc), user_message=UNEXPECTED)))
+            else:
+                self._results.put(partial(done, result))
+
+        threading.Thread(target=run, name="settings-dialog-work", daemon=True).start()
+
+    def _poll(self) -> None:
+        while True:
+            try:
+                callback = self._results.get_nowait()
+            except queue.Empty:
+                break
+            self._working -= 1
+            if self.top.winfo_exists():
+                callback()
+        if self.top.winfo_exists():
+            self.top.after(POLL_MS, self._poll)
+
+    @property
+    def busy(self) -> bool:
+        """Something is still out asking Fortnox (tests wait on this)."""
+        return self._working > 0
+
+    def _load_series(self) -> None:
+        lookup = self.lookups.voucher_series
+        if lookup is None:
+            return
+
+        def show(series: list[str]) -> None:
+            self.widgets["voucher_series"].configure(values=series)  # type: ignore[call-arg]
+
+        def keep_typed(_exc: KassasyncError) -> None:
+            return  # the typed series stays; OK says whether it could be checked
+
+        self._in_background(lambda: list(lookup()), show, keep_typed)
 
     def _connected_text(self) -> str:
         company = self.values.connected
@@ -269,7 +364,7 @@ class SettingsDialog:
 
     def _show_company(self) -> None:
         text = self.vars["company_path"].get().strip()
-        self.messages["company_path"].configure(text="")
+        self._say("company_path", "")
         if not text:
             self.company_label.configure(text="Ingen kassafil vald.")
             return
@@ -277,11 +372,11 @@ class SettingsDialog:
             company = read_company(resolve_company_file(text))
         except KassasyncError as exc:
             self.company_label.configure(text="")
-            self.messages["company_path"].configure(text=exc.user_message, foreground=ERROR_COLOUR)
+            self._say("company_path", exc.user_message)
             return
         self.company_label.configure(text=f"{company.name}, org.nr {company.organisation_number}")
         warning = mismatch_warning(company, self.values.connected)
-        self.messages["fortnox"].configure(text=warning or "", foreground=WARNING_COLOUR)
+        self._say("fortnox", warning or "", WARNING_COLOUR)
 
     def _ask_company_file(self) -> str:
         return filedialog.askopenfilename(
@@ -297,41 +392,75 @@ class SettingsDialog:
             self._show_company()
 
     def login(self) -> None:
-        if self._login is None:
+        if self._login is None or self.busy:
             return
-        self.top.configure(cursor="watch")
-        try:
-            self.values.connected = self._login()
-        except KassasyncError as exc:
-            self.messages["fortnox"].configure(text=exc.user_message, foreground=ERROR_COLOUR)
-            return
-        finally:
-            self.top.configure(cursor="")
-        self.connected_label.configure(text=self._connected_text())
-        self.widgets["voucher_series"].configure(values=self._series())  # type: ignore[call-arg]
-        self._show_company()
+        login = self._login
+        self.widgets["login"].configure(state="disabled")  # type: ignore[call-arg]
+        self.status.configure(text="Logga in i webbläsaren som öppnades...")
+        self._say("fortnox", "")
+
+        def logged_in(company: ConnectedCompany) -> None:
+            self.values.connected = company
+            self.connected_label.configure(text=self._connected_text())
+            if self._lookups_after_login is not None:
+                self.lookups = self._lookups_after_login()
+                self._load_series()
+            self._show_company()
+            finish()
+
+        def failed(exc: KassasyncError) -> None:
+            self._say("fortnox", exc.user_message)
+            finish()
+
+        def finish() -> None:
+            self.status.configure(text="")
+            self.widgets["login"].configure(state="normal")  # type: ignore[call-arg]
+
+        self._in_background(login, logged_in, failed)
 
     def show(self, validation: Validation) -> None:
-        for name, label in self.messages.items():
+        for name in self.messages:
             error = validation.errors.get(name)
             warning = validation.warnings.get(name)
-            label.configure(text=error or warning or "", foreground=ERROR_COLOUR if error else WARNING_COLOUR)
-
-    def ok(self) -> None:
-        validation = validate(self.collect(), self.base, self.lookups)
-        self.show(validation)
-        if not validation.ok or validation.settings is None:
+            self._say(name, error or warning or "", ERROR_COLOUR if error else WARNING_COLOUR)
+        if validation.errors:
             first = next(iter(validation.errors))
+            if first in self.tab_of:
+                self.notebook.select(self.tab_of[first])  # type: ignore[no-untyped-call]
             widget = self.widgets.get(first)
             if widget is not None:
                 widget.focus_set()
+
+    def ok(self) -> None:
+        """Validate (asking Fortnox off the Tk thread when connected), then save and close."""
+        if self.busy:
             return
+        values, base, lookups = self.collect(), self.base, self.lookups
+        self.widgets["ok"].configure(state="disabled")  # type: ignore[call-arg]
+        if lookups.customer_exists or lookups.voucher_series:
+            self.status.configure(text="Kontrollerar mot Fortnox...")
+
+        def checked(validation: Validation) -> None:
+            self.status.configure(text="")
+            self.widgets["ok"].configure(state="normal")  # type: ignore[call-arg]
+            self.show(validation)
+            if validation.ok and validation.settings is not None:
+                self._save(validation.settings)
+
+        def failed(exc: KassasyncError) -> None:
+            self.status.configure(text=exc.user_message, foreground=ERROR_COLOUR)
+            self.widgets["ok"].configure(state="normal")  # type: ignore[call-arg]
+
+        self._in_background(lambda: validate(values, base, lookups), checked, failed)
+
+    def _save(self, settings: Settings) -> None:
         try:
-            self._on_save(validation.settings)
+            self._on_save(settings)
         except KassasyncError as exc:
-            self.messages["company_path"].configure(text=exc.user_message, foreground=ERROR_COLOUR)
+            self.notebook.select(0)  # type: ignore[no-untyped-call]
+            self._say("company_path", exc.user_message)
             return
-        self.result = validation.settings
+        self.result = settings
         self.top.destroy()
 
     def cancel(self) -> None:

@@ -48,6 +48,7 @@ def _say_already_running(message: str) -> None:
 
 def _tray(args: argparse.Namespace) -> int:
     from kassasync.app.agent import Agent, Services
+    from kassasync.app.fortnox_link import login_with_browser, lookups_for
     from kassasync.app.single_instance import ALREADY_RUNNING, SingleInstance
 
     paths = app_paths().ensure()
@@ -63,7 +64,13 @@ def _tray(args: argparse.Namespace) -> int:
         def run_sync(request: SyncRequest, emit: EventSink, cancel: threading.Event) -> SyncReport:
             return make_runner(holder["agent"].settings, paths)(request, emit, cancel)
 
-        services = Services(run_sync=run_sync, autostart=autostart, autostart_command=command)
+        services = Services(
+            run_sync=run_sync,
+            autostart=autostart,
+            autostart_command=command,
+            login=lambda: login_with_browser(holder["agent"].settings, paths),
+            lookups=lambda current: lookups_for(current, paths),
+        )
         agent = Agent(paths, settings, services, settings_problem=problem)
         holder["agent"] = agent
         return agent.run()
@@ -74,6 +81,7 @@ def _tray(args: argparse.Namespace) -> int:
 def _settings(args: argparse.Namespace) -> int:
     import tkinter as tk
 
+    from kassasync.app.fortnox_link import login_with_browser, lookups_for
     from kassasync.app.settings_dialog import SettingsDialog
     from kassasync.app.settings_form import FormValues
 
@@ -88,7 +96,15 @@ def _settings(args: argparse.Namespace) -> int:
         reconcile(chosen.autostart, autostart, command)
 
     values = FormValues.from_settings(settings, autostart_now=is_enabled(autostart, command))
-    dialog = SettingsDialog(root, values, base=settings, on_save=save)
+    dialog = SettingsDialog(
+        root,
+        values,
+        base=settings,
+        on_save=save,
+        login=lambda: login_with_browser(settings, paths),
+        lookups=lookups_for(settings, paths),
+        lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),
+    )
     dialog.top.bind("<Destroy>", lambda event: root.quit() if event.widget is dialog.top else None)
     root.mainloop()
     root.destroy()
