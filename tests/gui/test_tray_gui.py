@@ -57,7 +57,7 @@ def test_the_tray_icon_docks_and_shows_each_state(xserver: str) -> None:
             def shown(expected: str = expected) -> bool:
                 return any(n.startswith(expected) for n in window_names(xserver))
 
-            assert wait_for(shown, 5.0), name
+            assert wait_for(shown, 5.0), (name, expected, window_names(xserver))
             time.sleep(0.3)  # let trayer repaint before the screenshot
             shot = screenshot(xserver, f"tray-{name}")
             assert shot.stat().st_size > 0

@@ -38,6 +38,9 @@ class Tray:
         self._popup_menu = popup_menu
         self._clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
+        # One writer at a time to the icon: the spinner and the controller's thread would otherwise
+        # interleave requests on one X connection, and a late spinner frame could paint over a new state.
+        self._draw = threading.Lock()
         self._view = render(AppState(), self._clock.now())
         self._frame = 0
         self._spin = threading.Event()
@@ -104,31 +107,42 @@ class Tray:
     def show(self, state: AppState) -> None:
         """Called by the controller on any thread; pystray's setters are safe to call from others."""
         view = render(state, self._clock.now())
-        with self._lock:
-            previous, self._view = self._view, view
-        if view.icon is Icon.SYNCING:
-            self._spin.set()
-        else:
-            self._spin.clear()
-        if view.icon is not previous.icon:
-            self._icon.icon = icon_image(view.icon, ICON_SIZE, self._frame)
-        if view.tooltip != previous.tooltip:
-            self._icon.title = self._title(view.tooltip)
-        if view.menu != previous.menu and self.has_menu:
-            self._icon.update_menu()
+        with self._draw:
+            with self._lock:
+                previous, self._view = self._view, view
+            if view.icon is Icon.SYNCING:
+                self._spin.set()
+            else:
+                self._spin.clear()
+            if view.icon is not previous.icon:
+                self._icon.icon = icon_image(view.icon, ICON_SIZE, self._frame)
+            if view.tooltip != previous.tooltip:
+                self._icon.title = self._title(view.tooltip)
+                self._flush_title()
+            if view.menu != previous.menu and self.has_menu:
+                self._icon.update_menu()
+
+    def _flush_title(self) -> None:
+        """pystray's X11 backend sets the window name on its own thread and leaves the request in the
+        connection's buffer until that thread next writes; with no further traffic (the spinner just
+        stopped) the tooltip would stay stale. A second update makes the first go out."""
+        if pystray.Icon.__module__.endswith("_xorg") and self._icon.visible:
+            self._icon._update_title()
 
     def _on_ready(self, icon: Any) -> None:
         """pystray stores title changes made before the icon is visible without applying them (and skips
         a set to the same value), so the newest title is re-applied once visible."""
-        icon.visible = True
-        view = self.view
-        icon.icon = icon_image(view.icon, ICON_SIZE, self._frame)
-        icon.title = ""
-        icon.title = self._title(view.tooltip)
+        with self._draw:
+            icon.visible = True
+            view = self.view
+            icon.icon = icon_image(view.icon, ICON_SIZE, self._frame)
+            icon.title = ""
+            icon.title = self._title(view.tooltip)
 
     def notify(self, notice: Notice) -> None:
         if self.has_notification:
-            self._icon.notify(notice.message, notice.title)
+            with self._draw:
+                self._icon.notify(notice.message, notice.title)
         else:
             log.info("notification (no notification area on this desktop): %s", notice.message)
 
@@ -144,7 +158,8 @@ class Tray:
     def stop(self) -> None:
         self._stopped.set()
         self._spin.set()
-        self._icon.stop()
+        with self._draw:
+            self._icon.stop()
         if self._loop is not None:
             self._loop.join(2.0)
 
@@ -153,6 +168,7 @@ class Tray:
             self._spin.wait()
             if self._stopped.wait(SPINNER_INTERVAL_S):
                 return
-            if self._spin.is_set() and self.view.icon is Icon.SYNCING:
-                self._frame += 1
-                self._icon.icon = icon_image(Icon.SYNCING, ICON_SIZE, self._frame)
+            with self._draw:
+                if self._spin.is_set() and self.view.icon is Icon.SYNCING:
+                    self._frame += 1
+                    self._icon.icon = icon_image(Icon.SYNCING, ICON_SIZE, self._frame)
