@@ -19,8 +19,8 @@ test: $(STAMP) lint typecheck layers
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks installer
+	$(BIN)/ruff format --check src tests benchmarks installer
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
