@@ -124,7 +124,7 @@ class SettingsDialog:
         label.grid_remove()  # takes no room until there is something to say
         self.messages[name] = label
 
-    def _say(self, name: str, text: str, colour: str = ERROR_COLOUR) -> None:
+    def _set_message(self, name: str, text: str, colour: str = ERROR_COLOUR) -> None:
         label = self.messages[name]
         label.configure(text=text, foreground=colour)
         if text:
@@ -364,7 +364,7 @@ class SettingsDialog:
 
     def _show_company(self) -> None:
         text = self.vars["company_path"].get().strip()
-        self._say("company_path", "")
+        self._set_message("company_path", "")
         if not text:
             self.company_label.configure(text="Ingen kassafil vald.")
             return
@@ -372,11 +372,11 @@ class SettingsDialog:
             company = read_company(resolve_company_file(text))
         except KassasyncError as exc:
             self.company_label.configure(text="")
-            self._say("company_path", exc.user_message)
+            self._set_message("company_path", exc.user_message)
             return
         self.company_label.configure(text=f"{company.name}, org.nr {company.organisation_number}")
         warning = mismatch_warning(company, self.values.connected)
-        self._say("fortnox", warning or "", WARNING_COLOUR)
+        self._set_message("fortnox", warning or "", WARNING_COLOUR)
 
     def _ask_company_file(self) -> str:
         return filedialog.askopenfilename(
@@ -397,7 +397,7 @@ class SettingsDialog:
         login = self._login
         self.widgets["login"].configure(state="disabled")  # type: ignore[call-arg]
         self.status.configure(text="Logga in i webbläsaren som öppnades...")
-        self._say("fortnox", "")
+        self._set_message("fortnox", "")
 
         def logged_in(company: ConnectedCompany) -> None:
             self.values.connected = company
@@ -409,7 +409,7 @@ class SettingsDialog:
             finish()
 
         def failed(exc: KassasyncError) -> None:
-            self._say("fortnox", exc.user_message)
+            self._set_message("fortnox", exc.user_message)
             finish()
 
         def finish() -> None:
@@ -422,7 +422,7 @@ class SettingsDialog:
         for name in self.messages:
             error = validation.errors.get(name)
             warning = validation.warnings.get(name)
-            self._say(name, error or warning or "", ERROR_COLOUR if error else WARNING_COLOUR)
+            self._set_message(name, error or warning or "", ERROR_COLOUR if error else WARNING_COLOUR)
         if validation.errors:
             first = next(iter(validation.errors))
             if first in self.tab_of:
@@ -458,7 +458,7 @@ class SettingsDialog:
             self._on_save(settings)
         except KassasyncError as exc:
             self.notebook.select(0)  # type: ignore[no-untyped-call]
-            self._say("company_path", exc.user_message)
+            self._set_message("company_path", exc.user_message)
             return
         self.result = settings
         self.top.destroy()

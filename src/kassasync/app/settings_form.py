@@ -201,7 +201,8 @@ def _voucher_series(values: FormValues, lookups: FortnoxLookups, result: Validat
             return series
         if series not in known:
             result.errors["voucher_series"] = (
-                f"Verifikationsserien {series} finns inte i Fortnox. Välj en av: {', '.join(known)}."
+                f"Verifikationsserien {series} finns inte bland de manuella serierna i Fortnox. "
+                f"Välj en av: {', '.join(known)}."
             )
     return series
 

@@ -188,7 +188,9 @@ def test_cash_customer_and_series_are_checked_against_fortnox_when_connected(com
         filled(company_file, cash_customer_number="99", voucher_series="k"), Settings(), lookups
     )
     assert result.errors["cash_customer_number"] == "Kundnummer 99 finns inte i Fortnox."
-    assert result.errors["voucher_series"] == "Verifikationsserien K finns inte i Fortnox. Välj en av: A, F."
+    assert result.errors["voucher_series"] == (
+        "Verifikationsserien K finns inte bland de manuella serierna i Fortnox. Välj en av: A, F."
+    )
     assert validate(filled(company_file, voucher_series="f"), Settings(), lookups).ok
 
 
