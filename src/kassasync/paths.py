@@ -47,6 +47,12 @@ class AppPaths:
         return self.state_dir / "agent.lock"
 
     @property
+    def quit_request(self) -> Path:
+        """Written by ``kassasync quit`` (the installer, before an upgrade); the agent polls for it.
+        A file, not a signal: Windows has no SIGTERM for a windowed process."""
+        return self.state_dir / "quit.request"
+
+    @property
     def backup_dir(self) -> Path:
         return self.state_dir / "backups"
 

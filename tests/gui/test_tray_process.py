@@ -46,3 +46,28 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(xserver:
         if agent.poll() is None:
             agent.kill()
             agent.wait()
+
+
+def test_kassasync_quit_closes_a_running_agent_as_the_installer_needs(xserver: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DISPLAY": xserver, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "kassasync", "tray"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert wait_for(lambda: any(n.startswith("Kassasync:") for n in window_names(xserver)), 15.0)
+
+        asked = subprocess.run(
+            [sys.executable, "-m", "kassasync", "quit"], env=env, capture_output=True, text=True, timeout=30
+        )
+
+        assert asked.returncode == 0, asked.stderr
+        assert "Kassasync har avslutats." in asked.stdout
+        assert agent.wait(timeout=5) == 0
+        again = subprocess.run(
+            [sys.executable, "-m", "kassasync", "quit"], env=env, capture_output=True, text=True, timeout=30
+        )
+        assert (again.returncode, again.stdout.strip()) == (0, "Kassasync körs inte.")
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+            agent.wait()

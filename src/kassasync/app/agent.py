@@ -44,6 +44,7 @@ from kassasync.sync.events import SyncRequest
 log = logging.getLogger(__name__)
 
 POLL_MS = 50
+QUIT_POLL_MS = 250
 QUIT_TIMEOUT_S = 1.5  # "Avsluta" must finish within 2 s, the sync's cancel point included
 
 
@@ -147,10 +148,21 @@ class Agent:
         self.scheduler.start(self.settings.schedule, first_run_in_s=startup_sync_delay_s())
         self._install_signals()
         self.post(self.controller.refresh_failed_count)
+        self.paths.quit_request.unlink(missing_ok=True)  # left by a 'quit' when no agent ran
         self.root.after(POLL_MS, self._drain)
+        self.root.after(QUIT_POLL_MS, self._watch_quit_request)
         log.info("agent started; schedule %s", self.settings.schedule)
         self.root.mainloop()
         return self.exit_code
+
+    def _watch_quit_request(self) -> None:
+        """``kassasync quit`` (the installer before an upgrade) asks through a file: same path as Avsluta."""
+        if self.paths.quit_request.exists():
+            self.paths.quit_request.unlink(missing_ok=True)
+            log.info("asked to quit by 'kassasync quit'")
+            self.quit()
+        elif self.root is not None:
+            self.root.after(QUIT_POLL_MS, self._watch_quit_request)
 
     def _install_signals(self) -> None:
         def ask_sync(_signum: int, _frame: FrameType | None) -> None:

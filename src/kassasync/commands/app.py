@@ -127,6 +127,29 @@ def _autostart(args: argparse.Namespace) -> int:
     return 0 if real == wanted else 1
 
 
+def _quit(args: argparse.Namespace) -> int:
+    """Ask a running agent to quit and wait for it (the installer runs this before replacing files)."""
+    import time
+
+    from kassasync.app.single_instance import SingleInstance
+
+    paths = app_paths().ensure()
+    instance = SingleInstance(paths.instance_lock)
+    if not instance.is_held_elsewhere():
+        print("Kassasync körs inte.")
+        return 0
+    paths.quit_request.write_text("quit\n", encoding="utf-8")
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        if not instance.is_held_elsewhere():
+            print("Kassasync har avslutats.")
+            return 0
+        time.sleep(0.2)
+    paths.quit_request.unlink(missing_ok=True)
+    print(f"Kassasync avslutades inte inom {args.timeout:.0f} sekunder.", file=sys.stderr)
+    return 1
+
+
 def _support_bundle(args: argparse.Namespace) -> int:
     from kassasync.app.support_bundle import create_support_bundle
     from kassasync.clock import SystemClock
@@ -147,6 +170,9 @@ def register(subparsers: Any) -> None:
     autostart = subparsers.add_parser("autostart", help="starta med Windows: on, off eller status")
     autostart.add_argument("action", choices=("on", "off", "status"))
     autostart.set_defaults(handler=_autostart)
+    quit_agent = subparsers.add_parser("quit", help="be Kassasync i aktivitetsfältet att avsluta")
+    quit_agent.add_argument("--timeout", type=float, default=15.0, help="sekunder att vänta (standard 15)")
+    quit_agent.set_defaults(handler=_quit)
     bundle = subparsers.add_parser("support-bundle", help="skapa ett supportpaket (zip)")
     bundle.add_argument("--dest", default=".", help="mapp att spara paketet i (standard: här)")
     bundle.set_defaults(handler=_support_bundle)
