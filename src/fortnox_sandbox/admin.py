@@ -32,6 +32,10 @@ def handle(state: SandboxState, request: Request, segments: list[str]) -> Respon
     if not isinstance(body, dict):
         return _bad("a JSON object is required")
     method = request.method
+    if method != "GET":
+        with state.lock:
+            for tenant in state.tenants.values():
+                tenant.revision += 1  # an admin change (stock, locks, clock) invalidates cached lists
     if path == "faults" and method == "POST":
         return add_fault(state, body)
     if path == "faults" and method == "DELETE":

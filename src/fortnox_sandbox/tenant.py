@@ -42,6 +42,9 @@ class Tenant:
     allow_negative_stock: bool = False
     licensed_scopes: set[str] | None = None  # None: every scope licensed
     stock_point: str = "HUV"
+    # Moves with every write request (and admin change): large lists are cached between pages until then.
+    revision: int = 0
+    list_cache: dict[str, tuple[Any, list[Any]]] = field(default_factory=dict, repr=False)
 
     # Lookups ---------------------------------------------------------------------------------
 

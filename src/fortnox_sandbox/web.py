@@ -136,6 +136,8 @@ class SandboxApp:
         try:
             ctx = self._context(request, route, tenant)
             with self.state.lock:
+                if request.method != "GET":
+                    tenant.revision += 1  # before the handler: a failed write may have changed things
                 reply = route.handler(ctx, params)
         except errors.ApiError as error:
             return json_response(error.status, error.body())

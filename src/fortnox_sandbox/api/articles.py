@@ -16,6 +16,7 @@ from fortnox_sandbox.api.common import (
     Ctx,
     Reply,
     active_filter,
+    cached_list,
     changed,
     contains,
     listing,
@@ -112,6 +113,11 @@ def find_article(ctx: Ctx, number: str) -> Record:
 
 def list_articles(ctx: Ctx, p: dict[str, str]) -> Reply:
     one_filter(ctx, ARTICLE_SEARCH)
+    items = cached_list(ctx, "articles", len(ctx.tenant.articles), lambda: article_items(ctx))
+    return listing(ctx, "Articles", items, lambda a: render_article_row(ctx, a))
+
+
+def article_items(ctx: Ctx) -> list[Record]:
     items = active_filter(ctx, changed(ctx.tenant.articles.values(), ctx))
     for name, field in (("articlenumber", "ArticleNumber"), ("description", "Description"), ("ean", "EAN")):
         if name in ctx.query:
@@ -122,8 +128,7 @@ def list_articles(ctx: Ctx, p: dict[str, str]) -> Reply:
         "reservedquantity": lambda a: a["ReservedQuantity"],
         "stockvalue": lambda a: a["PurchasePriceOre"] * a["QuantityInStock"],
     }
-    items = sort(ctx, items, keys, "articlenumber")
-    return listing(ctx, "Articles", items, lambda a: render_article_row(ctx, a))
+    return sort(ctx, items, keys, "articlenumber")
 
 
 def get_article(ctx: Ctx, p: dict[str, str]) -> Reply:
@@ -227,14 +232,17 @@ def price_keys(ctx: Ctx, price_list: str | None = None, article: str | None = No
 
 
 def list_prices(ctx: Ctx, p: dict[str, str]) -> Reply:
-    return listing(ctx, "Prices", price_keys(ctx), lambda k: render_price_row(ctx, k))
+    keys = cached_list(ctx, "prices", len(ctx.tenant.prices), lambda: price_keys(ctx))
+    return listing(ctx, "Prices", keys, lambda k: render_price_row(ctx, k))
 
 
 def sublist_prices(ctx: Ctx, p: dict[str, str]) -> Reply:
     """`/3/prices/sublist/{PriceList}` works though the spec omits it (REFERENCE §5.9)."""
     if p["PriceList"] not in ctx.tenant.price_lists:
         raise errors.not_found(*errors.PRICE_LIST_NOT_FOUND)
-    keys = price_keys(ctx, p["PriceList"], p.get("ArticleNumber"))
+    name = f"prices:{p['PriceList']}:{p.get('ArticleNumber')}"
+    build = lambda: price_keys(ctx, p["PriceList"], p.get("ArticleNumber"))  # noqa: E731
+    keys = cached_list(ctx, name, len(ctx.tenant.prices), build)
     return listing(ctx, "Prices", keys, lambda k: render_price_row(ctx, k))
 
 

@@ -10,6 +10,7 @@ from fortnox_sandbox.api.common import (
     Ctx,
     Reply,
     active_filter,
+    cached_list,
     changed,
     contains,
     listing,
@@ -84,6 +85,11 @@ def find_customer(ctx: Ctx, number: str) -> Record:
 
 def list_customers(ctx: Ctx, p: dict[str, str]) -> Reply:
     one_filter(ctx, CUSTOMER_SEARCH)
+    items = cached_list(ctx, "customers", len(ctx.tenant.customers), lambda: customer_items(ctx))
+    return listing(ctx, "Customers", items, lambda c: render_customer_row(ctx, c))
+
+
+def customer_items(ctx: Ctx) -> list[Record]:
     items = active_filter(ctx, changed(ctx.tenant.customers.values(), ctx))
     fields = {
         "customernumber": "CustomerNumber",
@@ -101,8 +107,7 @@ def list_customers(ctx: Ctx, p: dict[str, str]) -> Reply:
         "customernumber": lambda c: number_key(c["CustomerNumber"]),
         "name": lambda c: c["Name"],
     }
-    items = sort(ctx, items, keys, "customernumber")
-    return listing(ctx, "Customers", items, lambda c: render_customer_row(ctx, c))
+    return sort(ctx, items, keys, "customernumber")
 
 
 def get_customer(ctx: Ctx, p: dict[str, str]) -> Reply:

@@ -266,3 +266,28 @@ def test_the_other_tenant_has_its_own_data(api: Api) -> None:
     other = api.sandbox.api("other")
     assert other.get("/3/articles").json()["MetaInformation"]["@TotalResources"] == 1
     assert other.get("/3/articles/FG-B%2FS").status_code == 404
+
+
+def test_a_long_list_sorted_once_for_its_pages_still_shows_every_write(api: Api) -> None:
+    """Lists of 5 000+ are cached between pages (benchmark speed); any write must show at once."""
+    tenant = api.sandbox.state.tenant()
+    now = api.sandbox.state.clock.local_naive()
+    for i in range(6000 - len(tenant.articles)):
+        seed.add_article(
+            tenant, seed.article_record(f"Y{i:05d}", f"Bulk {i}", "", 25, False, "st", now), 1000
+        )
+    first = all_rows(api, "/3/articles", "Articles")
+    assert len(first) == 6000
+
+    created = api.post("/3/articles", {"Article": {"ArticleNumber": "0001", "Description": "Ny först"}})
+    assert created.status_code == 201, created.text
+    renamed = api.put("/3/articles/Y00000", {"Article": {"Description": "Omdöpt"}})
+    assert renamed.status_code == 200, renamed.text
+
+    second = all_rows(api, "/3/articles", "Articles")
+    assert len(second) == 6001
+    by_number = {row["ArticleNumber"]: row for row in second}
+    assert by_number["0001"]["Description"] == "Ny först"
+    assert by_number["Y00000"]["Description"] == "Omdöpt"
+    inactive = api.get("/3/articles", limit=500, filter="inactive").json()
+    assert all(row["ArticleNumber"] != "0001" for row in inactive["Articles"])  # the query is in the key
