@@ -26,6 +26,42 @@ def free_display() -> int:
     raise RuntimeError("no free X display number between :90 and :199")
 
 
+TRAY_HOSTS: dict[str, subprocess.Popen[bytes]] = {}
+
+
+def start_tray_host(display: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DISPLAY": display}
+    host = subprocess.Popen(
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "request",
+            "--height",
+            "32",
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+            "--tint",
+            "0x303030",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert wait_for(lambda: tray_owner(display)), "trayer did not take the system tray selection"
+    return host
+
+
+def stop_tray_host(host: subprocess.Popen[bytes]) -> None:
+    host.terminate()
+    host.wait(5)
+
+
 def tray_owner(display: str) -> bool:
     import Xlib.display  # type: ignore[import-untyped]
     import Xlib.X  # type: ignore[import-untyped]
@@ -57,30 +93,7 @@ def xserver() -> Iterator[str]:
     display = f":{number}"
     server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
     assert wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists()), "Xvfb did not start"
-    env = {**os.environ, "DISPLAY": display}
-    tray_host = subprocess.Popen(
-        [
-            "trayer",
-            "--edge",
-            "top",
-            "--align",
-            "right",
-            "--widthtype",
-            "request",
-            "--height",
-            "32",
-            "--SetDockType",
-            "true",
-            "--transparent",
-            "false",
-            "--tint",
-            "0x303030",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    assert wait_for(lambda: tray_owner(display)), "trayer did not take the system tray selection"
+    TRAY_HOSTS[display] = start_tray_host(display)
     old = {key: os.environ.get(key) for key in ("DISPLAY", "PYSTRAY_BACKEND")}
     os.environ["DISPLAY"], os.environ["PYSTRAY_BACKEND"] = display, "xorg"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -92,19 +105,48 @@ def xserver() -> Iterator[str]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        tray_host.terminate()
+        stop_tray_host(TRAY_HOSTS.pop(display))
         server.terminate()
-        tray_host.wait(5)
         server.wait(5)
 
 
-def screenshot(display: str, name: str, window: tk.Misc | None = None) -> Path:
-    """The whole screen, or just ``window`` (cropped to it: what the user's guide shows)."""
+@pytest.fixture
+def tray_host(xserver: str) -> str:
+    """A fresh system tray for a test that docks icons: trayer lays a new icon out a few pixels wide
+    once an earlier one has left, so each tray test starts on a tray of its own."""
+    stop_tray_host(TRAY_HOSTS.pop(xserver))
+    assert wait_for(lambda: not tray_owner(xserver)), "the old tray host kept the selection"
+    TRAY_HOSTS[xserver] = start_tray_host(xserver)
+    return xserver
+
+
+def tray_icon_box(display: str) -> str | None:
+    """Where our icon sits in the tray (WxH+X+Y on the screen), from its window: the crop of a state."""
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", "^Kassasync:"],
+        env={"DISPLAY": display},
+        capture_output=True,
+        text=True,
+    )
+    for wid in found.stdout.split():
+        shell = subprocess.run(
+            ["xdotool", "getwindowgeometry", "--shell", wid],
+            env={"DISPLAY": display},
+            capture_output=True,
+            text=True,
+        ).stdout
+        geometry = dict(line.split("=", 1) for line in shell.split() if "=" in line)
+        if int(geometry.get("WIDTH", 0)) > 1 and int(geometry.get("Y", 999)) < 40:
+            return f"{geometry['WIDTH']}x{geometry['HEIGHT']}+{geometry['X']}+{geometry['Y']}"
+    return None
+
+
+def screenshot(display: str, name: str, window: tk.Misc | None = None, box: str | None = None) -> Path:
+    """The whole screen, or just ``window`` or ``box`` (WxH+X+Y): the crops the user's guide shows."""
     path = ARTIFACTS / f"{name}.png"
-    crop: list[str] = []
     if window is not None:
         window.update()
         box = f"{window.winfo_width()}x{window.winfo_height()}+{window.winfo_rootx()}+{window.winfo_rooty()}"
-        crop = ["-crop", box]
+    crop = [] if box is None else ["-crop", box, "+repage"]
     subprocess.run(["import", "-display", display, "-window", "root", *crop, str(path)], check=True)
     return path

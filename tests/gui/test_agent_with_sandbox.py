@@ -57,14 +57,14 @@ def _home(tmp_path: Path, sandbox: RunningSandbox) -> tuple[Path, Path]:
 
 
 def test_the_schedule_fires_after_start_and_the_receipts_arrive_in_fortnox_once(
-    xserver: str, tmp_path: Path, fortnox: RunningSandbox
+    tray_host: str, tmp_path: Path, fortnox: RunningSandbox
 ) -> None:
     home, company = _home(tmp_path, fortnox)
     with PosStore.open(company) as store:
         keys = [entry.receipt for entry in store.outbox_entries()]
     env = {
         **os.environ,
-        "DISPLAY": xserver,
+        "DISPLAY": tray_host,
         "PYSTRAY_BACKEND": "xorg",
         "KASSASYNC_HOME": str(home),
         "KASSASYNC_CLIENT_ID": fortnox.client_id,
@@ -85,10 +85,10 @@ def test_the_schedule_fires_after_start_and_the_receipts_arrive_in_fortnox_once(
         texts = fortnox.counters()["vouchers_by_description"]
         for key in keys:
             assert sum(n for text, n in texts.items() if key_marker(key) in text) == 1, key
-        assert wait_for(lambda: any("allt klart" in n for n in window_names(xserver)), 10.0), window_names(
-            xserver
+        assert wait_for(lambda: any("allt klart" in n for n in window_names(tray_host)), 10.0), window_names(
+            tray_host
         )
-        screenshot(xserver, "tray-after-scheduled-sync")
+        screenshot(tray_host, "tray-after-scheduled-sync")
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=5) == 0
     finally:

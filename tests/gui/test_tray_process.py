@@ -18,14 +18,18 @@ from .test_tray_gui import window_names
 pytestmark = pytest.mark.gui
 
 
-def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(xserver: str, tmp_path: Path) -> None:
-    env = {**os.environ, "DISPLAY": xserver, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
+def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(
+    tray_host: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "DISPLAY": tray_host, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
     command = [sys.executable, "-m", "kassasync", "tray"]
     agent = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert wait_for(lambda: any(n.startswith("Kassasync:") for n in window_names(xserver)), 15.0)
-        names = window_names(xserver)
-        assert any(n.startswith("Kassasync: logga in på Fortnox") for n in names), names  # never logged in
+
+        def asks_for_login() -> bool:  # never logged in
+            return any(n.startswith("Kassasync: logga in på Fortnox") for n in window_names(tray_host))
+
+        assert wait_for(asks_for_login, 15.0), window_names(tray_host)
 
         second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=30)
         assert second.returncode == 1
@@ -33,10 +37,10 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(xserver:
 
         agent.send_signal(signal.SIGUSR1)  # "Synkronisera"
         # The real engine runs; with no company file chosen it ends in the error state, saying what to do
-        assert wait_for(lambda: any("Välj kassans företagsfil" in n for n in window_names(xserver)), 10.0), (
-            window_names(xserver)
-        )
-        screenshot(xserver, "tray-process-after-sync")
+        assert wait_for(
+            lambda: any("Välj kassans företagsfil" in n for n in window_names(tray_host)), 10.0
+        ), window_names(tray_host)
+        screenshot(tray_host, "tray-process-after-sync")
 
         started = time.monotonic()
         agent.send_signal(signal.SIGTERM)
@@ -48,13 +52,13 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(xserver:
             agent.wait()
 
 
-def test_kassasync_quit_closes_a_running_agent_as_the_installer_needs(xserver: str, tmp_path: Path) -> None:
-    env = {**os.environ, "DISPLAY": xserver, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
+def test_kassasync_quit_closes_a_running_agent_as_the_installer_needs(tray_host: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DISPLAY": tray_host, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
     agent = subprocess.Popen(
         [sys.executable, "-m", "kassasync", "tray"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        assert wait_for(lambda: any(n.startswith("Kassasync:") for n in window_names(xserver)), 15.0)
+        assert wait_for(lambda: any(n.startswith("Kassasync:") for n in window_names(tray_host)), 15.0)
 
         asked = subprocess.run(
             [sys.executable, "-m", "kassasync", "quit"], env=env, capture_output=True, text=True, timeout=30

@@ -69,6 +69,20 @@ class Services:
     lookups: Callable[[Settings], FortnoxLookups] | None = None
 
 
+def popup_menu(master: tk.Misc, view: TrayView, on_action: Callable[[Action], None]) -> tk.Menu:
+    """The tray menu drawn by Tk, for tray hosts without native menus (pystray's plain X11 backend)."""
+    menu = tk.Menu(master, tearoff=False)
+    for entry in view.menu:
+        state: Literal["normal", "disabled"] = "normal" if entry.enabled else "disabled"
+        command = lambda action=entry.action: on_action(action)  # noqa: E731
+        if entry.checked is None:
+            menu.add_command(label=entry.label, command=command, state=state)
+        else:
+            flag = tk.BooleanVar(master=menu, value=entry.checked)
+            menu.add_checkbutton(label=entry.label, command=command, state=state, variable=flag)
+    return menu
+
+
 def failed_entries(settings: Settings) -> list[OutboxEntry]:
     if settings.company_path is None or not settings.company_path.is_file():
         return []
@@ -208,15 +222,7 @@ class Agent:
 
     def _popup(self, view: TrayView) -> None:
         assert self.root is not None
-        menu = tk.Menu(self.root, tearoff=False)
-        for entry in view.menu:
-            state: Literal["normal", "disabled"] = "normal" if entry.enabled else "disabled"
-            command = lambda action=entry.action: self.on_action(action)  # noqa: E731
-            if entry.checked is None:
-                menu.add_command(label=entry.label, command=command, state=state)
-            else:
-                flag = tk.BooleanVar(master=menu, value=entry.checked)
-                menu.add_checkbutton(label=entry.label, command=command, state=state, variable=flag)
+        menu = popup_menu(self.root, view, self.on_action)
         x, y = self.root.winfo_pointerxy()
         try:
             menu.tk_popup(x, y)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,9 @@ from kassasync.clock import Clock, SystemClock
 log = logging.getLogger(__name__)
 
 SPINNER_INTERVAL_S = 0.125
+X11 = pystray.Icon.__module__.endswith("_xorg")
+X11_PACE_S = 0.02
+DOCK_SETTLE_S = 0.5
 ICON_SIZE = 64
 
 
@@ -57,7 +61,7 @@ class Tray:
     @staticmethod
     def _title(text: str) -> str:
         """pystray's X11 backend writes the title as a Latin-1 STRING: other characters would raise."""
-        if pystray.Icon.__module__.endswith("_xorg"):
+        if X11:
             return text.encode("latin-1", "replace").decode("latin-1")
         return text
 
@@ -115,29 +119,51 @@ class Tray:
             else:
                 self._spin.clear()
             if view.icon is not previous.icon:
-                self._icon.icon = icon_image(view.icon, ICON_SIZE, self._frame)
+                self._paced(setattr, self._icon, "icon", icon_image(view.icon, ICON_SIZE, self._frame))
             if view.tooltip != previous.tooltip:
-                self._icon.title = self._title(view.tooltip)
-                self._flush_title()
+                self._paced(setattr, self._icon, "title", self._title(view.tooltip))
+            if view.icon is not previous.icon or view.tooltip != previous.tooltip:
+                self._flush()
             if view.menu != previous.menu and self.has_menu:
                 self._icon.update_menu()
 
-    def _flush_title(self) -> None:
-        """pystray's X11 backend sets the window name on its own thread and leaves the request in the
-        connection's buffer until that thread next writes; with no further traffic (the spinner just
-        stopped) the tooltip would stay stale. A second update makes the first go out."""
-        if pystray.Icon.__module__.endswith("_xorg") and self._icon.visible:
-            self._icon._update_title()
+    def _flush(self) -> None:
+        """pystray's X11 backend draws and names the icon on its own thread and leaves those requests in
+        the connection's buffer until that thread next writes; with no further traffic (the spinner just
+        stopped) the icon and tooltip would stay stale. One more round trip makes them go out."""
+        if X11 and self._icon.visible:
+            self._paced(self._icon._update_title)
+
+    @staticmethod
+    def _paced(change: Callable[..., object], *args: Any) -> None:
+        """One change to the icon; on X11 then a breath for pystray's loop to get back to reading.
+        Back-to-back changes from another thread can deadlock python-xlib (0.33) inside pystray's
+        loop (seen as a hung tray start in about one test run in fifteen); spacing them avoids it."""
+        change(*args)
+        if X11:
+            time.sleep(X11_PACE_S)
 
     def _on_ready(self, icon: Any) -> None:
         """pystray stores title changes made before the icon is visible without applying them (and skips
         a set to the same value), so the newest title is re-applied once visible."""
         with self._draw:
-            icon.visible = True
+            self._paced(setattr, icon, "visible", True)
             view = self.view
-            icon.icon = icon_image(view.icon, ICON_SIZE, self._frame)
-            icon.title = ""
-            icon.title = self._title(view.tooltip)
+            self._paced(setattr, icon, "icon", icon_image(view.icon, ICON_SIZE, self._frame))
+            self._paced(setattr, icon, "title", "")
+            self._paced(setattr, icon, "title", self._title(view.tooltip))
+            self._flush()
+        settle = threading.Timer(DOCK_SETTLE_S, self._redraw)
+        settle.daemon = True
+        settle.start()
+
+    def _redraw(self) -> None:
+        """Once the tray host has embedded the icon: paint it again. A paint made while docking can land
+        on a window not yet mapped, and pystray's repaint on Expose is not always flushed."""
+        with self._draw:
+            if not self._stopped.is_set():
+                self._paced(setattr, self._icon, "icon", icon_image(self.view.icon, ICON_SIZE, self._frame))
+                self._flush()
 
     def notify(self, notice: Notice) -> None:
         if self.has_notification:
@@ -171,4 +197,4 @@ class Tray:
             with self._draw:
                 if self._spin.is_set() and self.view.icon is Icon.SYNCING:
                     self._frame += 1
-                    self._icon.icon = icon_image(Icon.SYNCING, ICON_SIZE, self._frame)
+                    self._paced(setattr, self._icon, "icon", icon_image(Icon.SYNCING, ICON_SIZE, self._frame))
