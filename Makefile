@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck layers unit bench clean
+.PHONY: demo test check lint typecheck layers unit bench guide-images clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ layers: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The user's guide's pictures are the GUI tests' screenshots: run them, then copy the ones the guide uses.
+guide-images: $(STAMP)
+	$(BIN)/pytest -q tests/gui
+	for f in docs/images/*.png; do cp tests/artifacts/$$(basename $$f) $$f; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info

@@ -85,6 +85,8 @@ def test_the_dialog_is_filled_shows_an_inline_error_and_saves(xserver: str, tmp_
 
         type_into(root, dialog.widgets["daily_at"], "12:00, 21:30")
         assert dialog.vars["daily_at"].get() == "12:00, 21:30"
+        assert str(message.cget("text")) == ""  # typing took the old error away
+        assert str(dialog.widgets["every_minutes"].cget("state")) == "disabled"  # not used when daily
         for index, name in enumerate(("kassa-och-fortnox", "bokforing", "schema")):
             dialog.notebook.select(index)  # type: ignore[no-untyped-call]
             screenshot(xserver, f"settings-{name}", dialog.top)

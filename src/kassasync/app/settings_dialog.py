@@ -113,7 +113,17 @@ class SettingsDialog:
             self.tab_of[name] = index
 
     def _var(self, name: str, value: str) -> None:
-        self.vars[name] = tk.StringVar(master=self.top, value=value)
+        var = tk.StringVar(master=self.top, value=value)
+        var.trace_add("write", lambda *_args: self._edited(name))
+        self.vars[name] = var
+
+    def _edited(self, name: str) -> None:
+        """Typing in a field takes its error away: the message was about what stood there before."""
+        method = name.partition(":")[2]
+        message = f"payment:{method}" if name.startswith(("account:", "mode:")) else name
+        label = self.messages.get(message)
+        if label is not None and str(label.cget("foreground")) == ERROR_COLOUR:
+            self._set_message(message, "")
 
     def _flag(self, name: str, value: bool) -> None:
         self.flags[name] = tk.BooleanVar(master=self.top, value=value)
@@ -361,6 +371,9 @@ class SettingsDialog:
             button.configure(state="disabled" if forced else "normal")  # type: ignore[call-arg]
         if forced is not None:
             self.vars["receipts_as"].set(forced.value)
+        kind = self.vars["schedule_kind"].get()
+        for field, wanted in (("every_minutes", "interval"), ("daily_at", "daily")):
+            self.widgets[field].configure(state="normal" if kind == wanted else "disabled")  # type: ignore[call-arg]
 
     def _show_company(self) -> None:
         text = self.vars["company_path"].get().strip()
