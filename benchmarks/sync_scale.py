@@ -17,9 +17,9 @@ Figures: ``requests`` against ``requests_minimum`` (pages of 500 for every list,
 tests/integration/sync/test_full_integration.py, one POST per receipt or register-day); ``wall_s``
 (the engine's own run time per phase, summed) against ``bound_s`` = requests / Fortnox's rate;
 ``429s`` from the sandbox's counters; ``peak_rss_mb``: the pull's child process's own peak (its
-/proc/self/status VmHWM; RUSAGE_CHILDREN would count this parent's pages at fork); ``upsert_s``: time inside the
-store's upsert_* calls during the pull minus the time those calls spent waiting for the next row from
-the network stream (so: SQLite writes and row conversion only).
+/proc/self/status VmHWM; RUSAGE_CHILDREN would count this parent's pages at fork); ``upsert_s``: time
+inside the store's upsert_* calls during the pull minus the time those calls spent waiting for the
+next row from the network stream (so: SQLite writes and row conversion only).
 
 Rate limit: Fortnox allows 25 requests per 5 s (the engine runs at 24). At that rate the full run
 (~5 900 requests) takes ~20 minutes, so ``--scale-limit K`` (or ``SYNC_SCALE_LIMIT``) multiplies both the
