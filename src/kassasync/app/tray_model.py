@@ -96,6 +96,8 @@ def result_text(report: SyncReport) -> str:
     parts = [f"{number(posted)} kvitton skickade" if posted != 1 else "1 kvitto skickat"]
     if failed:
         parts.append(f"{number(failed)} med fel")
+    if report.unconfirmed_count:
+        parts.append(f"{number(report.unconfirmed_count)} väntar på svar")
     return ", ".join(parts)
 
 

@@ -23,6 +23,11 @@ OUTCOME_TEXT = {
     Outcome.ERROR: "Stoppad: synkroniseringen kunde inte slutföras (se nedan).",
 }
 
+UNCONFIRMED = (
+    "{what} skickades men svaret från Fortnox uteblev; nästa synkronisering kontrollerar i Fortnox "
+    "innan något skickas igen."
+)
+
 
 def describe_ref(ref: str) -> str:
     """``F12`` → ``verifikation F12``; ``1042`` → ``faktura 1042``."""
@@ -62,6 +67,9 @@ def report_lines(report: SyncReport, *, show_posted: int = 20) -> list[str]:
         name = STEP_NAMES.get(step, step)
         if step == "receipts":
             lines.append(f"  {name}: {counts.posted} bokförda, {counts.failed} med fel")
+            if counts.unconfirmed:
+                what = "1 kvitto" if counts.unconfirmed == 1 else f"{counts.unconfirmed} kvitton"
+                lines.append(f"  {UNCONFIRMED.format(what=what)}")
             continue
         text = f"  {name}: {counts.pulled} hämtade ({counts.created} nya, {counts.updated} ändrade"
         text += f", {counts.removed} borttagna)" if counts.removed else ")"

@@ -44,6 +44,7 @@ class StepCounts:
     removed: int = 0
     posted: int = 0
     failed: int = 0
+    unconfirmed: int = 0  # sent, but the answer was lost: looked up in Fortnox before anything is re-sent
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class SyncReport:
     @property
     def posted_count(self) -> int:
         return sum(counts.posted for counts in self.steps.values())
+
+    @property
+    def unconfirmed_count(self) -> int:
+        return sum(counts.unconfirmed for counts in self.steps.values())
 
 
 @dataclass(frozen=True)

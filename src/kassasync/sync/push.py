@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -71,7 +72,7 @@ class TooManyUnknownOutcomes(RunAborted):
 
 @dataclass
 class PushResult:
-    counts: dict[str, int] = field(default_factory=lambda: {"posted": 0, "failed": 0, "waiting": 0})
+    counts: Counter[str] = field(default_factory=Counter)  # posted, failed, waiting, unconfirmed
     posted: list[tuple[str, str]] = field(default_factory=list)
     planned: list[tuple[str, str]] = field(default_factory=list)
     errors: list[ReportedError] = field(default_factory=list)
@@ -80,7 +81,9 @@ class PushResult:
     reconciled: dict[str, int] = field(default_factory=lambda: {"found": 0, "released": 0, "waiting": 0})
 
     def step_counts(self) -> StepCounts:
-        return StepCounts(posted=self.counts["posted"], failed=self.counts["failed"])
+        return StepCounts(
+            posted=self.counts["posted"], failed=self.counts["failed"], unconfirmed=self.counts["unconfirmed"]
+        )
 
     def problem_errors(self) -> list[ReportedError]:
         """One line per pre-flight problem, however many receipts it holds back."""
@@ -153,7 +156,7 @@ class Pusher:
             self._unknown_in_a_row = 0
         except OutcomeUnknown as exc:
             log.warning("receipt %s: outcome unknown (%s); will reconcile", key, exc.detail)
-            self.result.counts["waiting"] += 1
+            self.result.counts["unconfirmed"] += 1
             self._unknown_in_a_row += 1
             if self._unknown_in_a_row >= MAX_UNKNOWN_OUTCOMES:
                 raise TooManyUnknownOutcomes(f"{self._unknown_in_a_row} lost answers in a row") from exc
