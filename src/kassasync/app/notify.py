@@ -63,6 +63,8 @@ def notice_for(report: SyncReport) -> Notice:
     if outcome is Outcome.OK:
         posted = report.posted_count
         text = "1 kvitto skickat" if posted == 1 else f"{number(posted)} kvitton skickade"
+        if report.unconfirmed_count:  # looked up in Fortnox next run, never simply sent again
+            text += f", {number(report.unconfirmed_count)} väntar på svar från Fortnox"
         return Notice(TITLE, f"Synkroniseringen är klar: {text}.")
     if outcome is Outcome.LOGIN_REQUIRED:
         return Notice(

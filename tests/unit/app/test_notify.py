@@ -49,6 +49,10 @@ def test_notices_say_what_happened_in_swedish() -> None:
     ok = SyncReport(request=SyncRequest(), outcome=Outcome.OK, steps={"r": StepCounts(posted=1)})
     assert notice_for(ok).message == "Synkroniseringen är klar: 1 kvitto skickat."
     assert not notice_for(ok).failure
+    lost = SyncReport(SyncRequest(), Outcome.OK, steps={"r": StepCounts(posted=47, unconfirmed=1)})
+    assert notice_for(lost).message == (
+        "Synkroniseringen är klar: 47 kvitton skickade, 1 väntar på svar från Fortnox."
+    )
     login = notice_for(run("schedule", Outcome.LOGIN_REQUIRED))
     assert "Logga in" in login.message and "Inga kvitton går förlorade" in login.message
     error = notice_for(run("schedule", Outcome.ERROR, "Fel företag i Fortnox."))

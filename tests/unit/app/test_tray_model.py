@@ -102,6 +102,15 @@ def test_every_icon_is_reachable_and_distinct() -> None:
             "Kassasync: fel: Fortnox svarar inte.\nSenast idag 14:30: 0 kvitton skickade",
         ),
         (
+            AppState(
+                last_report=SyncReport(
+                    SyncRequest(), Outcome.OK, steps={"receipts": StepCounts(posted=47, unconfirmed=1)}
+                ),
+                last_finished_at=NOW,
+            ),
+            "Kassasync: allt klart\nSenast idag 14:30: 47 kvitton skickade, 1 väntar på svar",
+        ),
+        (
             AppState(health=Health.NEEDS_LOGIN, paused=True),
             "Kassasync: logga in på Fortnox\nIngen synkronisering ännu\nSchemaläggning pausad",
         ),
