@@ -9,6 +9,7 @@ timeout, 429 storms, 500 and 503, tokens expiring or revoked in the middle of a 
 from __future__ import annotations
 
 import random
+import socket
 import time
 from datetime import datetime
 
@@ -185,3 +186,44 @@ def test_a_random_day_of_faults_still_posts_every_receipt_exactly_once(shop: Sho
 def _entries(shop: Shop, state: OutboxState) -> list[object]:
     with shop.store() as store:
         return list(store.outbox_entries(state))
+
+
+def test_fortnox_failing_mid_run_stops_the_run_and_loses_nothing(shop: Shop) -> None:
+    """Fortnox starts failing every request mid-run: after three receipts without an answer the run
+    stops (it does not hammer on), says so in Swedish, and the next run sorts those three out first."""
+
+    def outage_midway(event: SyncEvent) -> None:
+        if isinstance(event, StepProgress) and event.step == "receipts" and event.done == 12:
+            for pattern in ("/3/*", "/3/*/*", "/3/*/*/*"):
+                shop.sandbox.inject("*", pattern, "status", status=503, count=1000)
+
+    report = shop.sync(kind="everything", emit=outage_midway)
+
+    assert report.outcome is Outcome.ERROR
+    assert "inget dubbelbokas" in report.errors[-1].user_message
+    assert shop.states() == {OutboxState.POSTED: 12, OutboxState.SENDING: 3, OutboxState.PENDING: 33}
+    shop.sandbox.clear_faults()
+
+    settle(shop)
+
+    assert_each_voucher_once(shop)
+
+
+def test_fortnox_out_of_reach_stops_the_run_before_anything_is_sent(shop: Shop) -> None:
+    """Nothing listening where Fortnox should be (network down): a clear message, all receipts kept."""
+    fortnox = shop.settings.fortnox
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    shop.configure(fortnox=fortnox.model_copy(update={"api_url": f"http://127.0.0.1:{closed}/3"}))
+
+    report = shop.sync(kind="everything")
+
+    assert report.outcome is Outcome.ERROR
+    assert report.errors[0].user_message.startswith("Fortnox svarar inte just nu. Inget har gått förlorat")
+    assert shop.states() == {OutboxState.PENDING: 48}
+    shop.configure(fortnox=fortnox)
+
+    settle(shop)
+
+    assert_each_voucher_once(shop)
