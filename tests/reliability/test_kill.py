@@ -8,11 +8,11 @@ committing and the register recording it, inside a SQLite write.
 from __future__ import annotations
 
 import os
+import queue
 import random
-import select
-import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,30 +46,45 @@ IN_FLIGHT = {OutboxState.SENDING, OutboxState.POSTED, OutboxState.BOOKED}
 
 
 def kill_at_random(shop: Shop, trials: int, rng: random.Random) -> list[set[OutboxState]]:
-    """Start a sync in a child process, let it post a little, SIGKILL it; ``trials`` times.
+    """Start a sync in a child process, let it post a little, kill it hard; ``trials`` times.
     Returns, per kill that landed while the child was posting, the in-flight states it left behind
-    (a receipt sent without an answer recorded, an invoice not yet bookkept or paid)."""
+    (a receipt sent without an answer recorded, an invoice not yet bookkept or paid).
+
+    ``Popen.kill()`` is SIGKILL on POSIX and TerminateProcess on Windows: no clean-up either way."""
     save_settings(shop.settings, shop.paths.settings_file)
     left_behind: list[set[OutboxState]] = []
     for _ in range(trials):
         child = subprocess.Popen(
             [sys.executable, str(CHILD)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
-        assert child.stdout is not None
+        lines = read_lines(child)
         try:
-            ready, _, _ = select.select([child.stdout], [], [], 30.0)
-            pushing = bool(ready) and child.stdout.readline().strip() == "pushing"
-            if pushing:
-                ready, _, _ = select.select([child.stdout], [], [], rng.uniform(0.0, 0.6))
-                if not ready:  # still posting: kill it now
-                    child.send_signal(signal.SIGKILL)
+            if lines.get(timeout=30.0) == "pushing":
+                try:
+                    lines.get(timeout=rng.uniform(0.0, 0.6))  # the run ended before the kill
+                except queue.Empty:  # still posting: kill it now
+                    child.kill()
                     child.wait(30)
                     left_behind.append(set(shop.states()) & IN_FLIGHT)
         finally:
-            if child.poll() is None and not pushing:
+            if child.poll() is None:
                 child.kill()
             child.wait(30)
     return left_behind
+
+
+def read_lines(child: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The child's stdout, line by line, on a thread (portable, unlike select() on a pipe)."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert child.stdout is not None
+        for line in child.stdout:
+            lines.put(line.strip())
+        lines.put("")  # end of output
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
 
 
 @pytest.mark.slow

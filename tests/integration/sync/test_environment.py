@@ -38,6 +38,7 @@ def test_a_company_file_held_by_the_register_stops_the_run_with_a_message_and_lo
     assert all(shop.vouchers_of(key) == 1 for key in shop.receipt_keys())
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill the disk")
 def test_a_full_disk_under_the_log_does_not_stop_the_sync(
     shop: Shop, capsys: pytest.CaptureFixture[str]
 ) -> None:
