@@ -11,10 +11,18 @@ HERE = Path(__file__).parent
 
 def main(argv: list[str]) -> int:
     names = argv or sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
+    failed = []
     for name in names:
         print(f"# benchmark: {name}", flush=True)
-        runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
-    return 0
+        try:
+            runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+        except SystemExit as exit_:  # a benchmark's own sys.exit() must not end the others
+            if exit_.code not in (None, 0):
+                failed.append(name)
+        sys.stdout.flush()
+    if failed:
+        print(f"# failed: {', '.join(failed)}", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
