@@ -84,9 +84,9 @@ def _series_problem(series: str, year: FinancialYearFacts) -> Problem | None:
         return Problem(
             code=f"series_not_manual:{series}:{year.id}",
             user_message=(
-                f"Verifikationsserien {series} är inte manuell i Fortnox. Markera serien som manuell "
-                "(Inställningar → Bokföring → Verifikationsserier) eller välj en annan serie i Kassasyncs "
-                "inställningar."
+                f"Verifikationsserien {series} tillåter inte manuell kontering i Fortnox. Kryssa i "
+                "”Manuell kontering” för serien (Inställningar → Bokföring → Verifikationsserier) eller "
+                "välj en annan serie i Kassasyncs inställningar."
             ),
             detail=f"voucher series {series} is not a manual series in financial year {year.id}",
         )

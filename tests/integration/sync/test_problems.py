@@ -72,7 +72,7 @@ def test_a_series_that_is_not_manual_holds_every_receipt(shop: Shop) -> None:
 
     report = shop.sync()
 
-    assert any("Verifikationsserien F är inte manuell" in e.user_message for e in report.errors)
+    assert any("F tillåter inte manuell kontering" in e.user_message for e in report.errors)
     assert shop.states() == {OutboxState.PENDING: 48}
 
 

@@ -32,7 +32,7 @@ def test_a_receipt_dated_outside_every_financial_year_asks_for_the_year_to_be_cr
 def test_a_series_that_is_not_manual_is_named_with_the_remedy() -> None:
     (problem,) = problems_for_voucher(FACTS, date(2026, 5, 1), "B", [1910])
     assert problem.code.startswith("series_not_manual:B")
-    assert "inte manuell" in problem.user_message
+    assert "Manuell kontering" in problem.user_message
 
 
 def test_a_missing_series_is_named() -> None:
