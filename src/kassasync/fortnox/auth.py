@@ -318,8 +318,6 @@ def login(
             f"no answer on {redirect_uri} within {timeout_s:.0f} s",
             user_message="Ingen inloggning gjordes i webbläsaren. Försök igen.",
         )
-    if not secrets.compare_digest(result.get("state", ""), state):
-        raise LoginFailed("login callback state mismatch: refused (possible forged redirect)")
     if "error" in result:
         raise LoginFailed(
             f"Fortnox refused the authorization: {result['error']}",
