@@ -23,6 +23,15 @@ def all_rows(api: Api, path: str, key: str, **params: Any) -> list[dict[str, Any
         page += 1
 
 
+def grow_catalogue(api: Api, total: int, prefix: str) -> None:
+    """Add articles (numbered ``{prefix}00000`` on) until the demo tenant has ``total``."""
+    tenant = api.sandbox.state.tenant()
+    now = api.sandbox.state.clock.local_naive()
+    for i in range(total - len(tenant.articles)):
+        record = seed.article_record(f"{prefix}{i:05d}", f"Extra {i}", "", 25, False, "st", now)
+        seed.add_article(tenant, record, 1000)
+
+
 def test_company_information_is_the_demo_shop(api: Api) -> None:
     info = api.get("/3/companyinformation").json()["CompanyInformation"]
     assert info["CompanyName"] == "Hörnbutiken i Sundsvall AB"
@@ -30,12 +39,7 @@ def test_company_information_is_the_demo_shop(api: Api) -> None:
 
 
 def test_1201_articles_come_in_3_pages_at_limit_500(api: Api) -> None:
-    tenant = api.sandbox.state.tenant()
-    now = api.sandbox.state.clock.local_naive()
-    for i in range(1201 - len(tenant.articles)):
-        seed.add_article(
-            tenant, seed.article_record(f"X{i:05d}", f"Extra {i}", "", 25, False, "st", now), 1000
-        )
+    grow_catalogue(api, 1201, "X")
     pages = [api.get("/3/articles", limit=500, page=p).json() for p in (1, 2, 3)]
     assert [len(p["Articles"]) for p in pages] == [500, 500, 201]
     assert all(p["MetaInformation"]["@TotalResources"] == 1201 for p in pages)
@@ -270,12 +274,7 @@ def test_the_other_tenant_has_its_own_data(api: Api) -> None:
 
 def test_a_long_list_sorted_once_for_its_pages_still_shows_every_write(api: Api) -> None:
     """Lists of 5 000+ are cached between pages (benchmark speed); any write must show at once."""
-    tenant = api.sandbox.state.tenant()
-    now = api.sandbox.state.clock.local_naive()
-    for i in range(6000 - len(tenant.articles)):
-        seed.add_article(
-            tenant, seed.article_record(f"Y{i:05d}", f"Bulk {i}", "", 25, False, "st", now), 1000
-        )
+    grow_catalogue(api, 6000, "Y")
     first = all_rows(api, "/3/articles", "Articles")
     assert len(first) == 6000
 
