@@ -106,6 +106,9 @@ def describe(state: SandboxState, name: str) -> dict[str, Any]:
         "client_secret": integration.client_secret,
         "warehouse": tenant.warehouse,
         "allow_negative_stock": tenant.allow_negative_stock,
+        "invoice_rounding": tenant.invoice_rounding,
+        "vat_per_row": tenant.vat_per_row,
+        "accounting_method": tenant.accounting_method(state.clock.today()),
         "locked_until": tenant.locked_until.isoformat() if tenant.locked_until else None,
     }
 
@@ -120,6 +123,16 @@ def configure_tenant(state: SandboxState, name: str, body: dict[str, Any]) -> Re
             tenant.set_warehouse(
                 bool(body["warehouse"]), allow_negative_stock=bool(body.get("allow_negative_stock"))
             )
+        elif "allow_negative_stock" in body:
+            tenant.allow_negative_stock = bool(body["allow_negative_stock"])
+        if "invoice_rounding" in body:
+            tenant.invoice_rounding = bool(body["invoice_rounding"])
+        if "vat_per_row" in body:
+            tenant.vat_per_row = bool(body["vat_per_row"])
+        if "accounting_method" in body:
+            if body["accounting_method"] not in ("ACCRUAL", "CASH"):
+                return _bad("accounting_method must be ACCRUAL or CASH")
+            tenant.set_accounting_method(str(body["accounting_method"]))
         if "locked_until" in body:
             tenant.lock_period(date.fromisoformat(body["locked_until"]) if body["locked_until"] else None)
         if "remove_financial_year_for" in body:

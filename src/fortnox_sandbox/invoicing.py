@@ -1,11 +1,15 @@
 """Customer invoices and payments: row arithmetic, bookkeeping vouchers and stock moves.
 
 VAT per row, half-up to the öre; with `VATIncluded` the row price is gross and the VAT is taken out of
-it (rate / (100 + rate)), else added on top (REFERENCE §5.12; the per-row vs per-rate question is open,
-bookkeeping DETAIL.md §5 q2 — per row is what the issue specifies). No öre rounding of the total
-(`RoundOff` 0; whether Fortnox rounds is a company setting, UNVERIFIED).
-Bookkeeping an invoice: D CUSTCLAIM total, C sales per account (net), C OUTVAT per rate, in the
-series predefined for invoices (B). A payment: D its account, C CUSTCLAIM, in series C.
+it (rate / (100 + rate)), else added on top (REFERENCE §5.12). Whether Fortnox computes VAT per row or
+per rate on the sum is UNVERIFIED (bookkeeping DETAIL.md §8 q2): per row is the default, and the
+tenant switch ``vat_per_row=False`` computes it per rate (each row then gets its share, the öre left
+over on the largest row) so the agent is tested against both.
+Öresavrundning (the company's invoice setting, ``tenant.invoice_rounding``): the total is rounded to
+whole kronor, half-up on the absolute amount, and the difference is ``RoundOff`` (positive when the
+customer pays more), booked on the predefined ROUNDOFF account (UNVERIFIED in detail, REFERENCE §5.12).
+Bookkeeping an invoice: D CUSTCLAIM total, C sales per account (net), C OUTVAT per rate, ∓ ROUNDOFF, in
+the series predefined for invoices (B). A payment: D its account (± write-offs), C CUSTCLAIM, series C.
 Stock (REFERENCE §5.14): with Lagermodul on, rows of stock articles are reserved when the invoice is
 saved and delivered when it is bookkept (or marked warehouse-ready); a row whose article has too
 little disposable stock silently gets DeliveredQuantity 0 unless negative stock is allowed. Without
@@ -152,11 +156,35 @@ def apply_stock_rules(tenant: Tenant, lines: list[Line]) -> None:
         tenant.articles[number]["ReservedQuantity"] += quantity
 
 
-def totals(invoice: Record) -> None:
+def vat_per_rate(invoice: Record) -> None:
+    """VAT computed once per rate on the rows' sum; each row keeps its share (largest row takes the rest)."""
+    by_rate: dict[int, list[Line]] = defaultdict(list)
+    for line in invoice["lines"]:
+        by_rate[line.vat].append(line)
+    for rate, lines in by_rate.items():
+        total = sum(line.total_ore for line in lines)
+        if invoice["VATIncluded"]:
+            vat = round_ore(Decimal(total) * rate / (100 + rate))
+        else:
+            vat = round_ore(Decimal(total) * rate / 100)
+        largest = max(lines, key=lambda line: abs(line.total_ore))
+        largest.vat_ore += vat - sum(line.vat_ore for line in lines)
+        for line in lines:
+            line.net_ore = line.total_ore - line.vat_ore if invoice["VATIncluded"] else line.total_ore
+
+
+def totals(tenant: Tenant, invoice: Record) -> None:
     lines: list[Line] = invoice["lines"]
+    if not tenant.vat_per_row:
+        vat_per_rate(invoice)
     invoice["NetOre"] = sum(line.net_ore for line in lines)
     invoice["VatOre"] = sum(line.vat_ore for line in lines)
-    invoice["TotalOre"] = invoice["NetOre"] + invoice["VatOre"]
+    exact = invoice["NetOre"] + invoice["VatOre"]
+    rounded = exact
+    if tenant.invoice_rounding:
+        rounded = (1 if exact >= 0 else -1) * round_ore(Decimal(abs(exact)) / 100) * 100
+    invoice["RoundOffOre"] = rounded - exact
+    invoice["TotalOre"] = rounded
     invoice["BalanceOre"] = invoice["TotalOre"]
 
 
@@ -201,6 +229,8 @@ def invoice_voucher_rows(tenant: Tenant, invoice: Record) -> list[ledger.Row]:
     rows = [signed_row(predefined(tenant, "CUSTCLAIM"), invoice["TotalOre"], True)]
     rows += [signed_row(acc, amount, False) for acc, amount in sales.items() if amount]
     rows += [signed_row(acc, amount, False) for acc, amount in vat.items() if amount]
+    if invoice.get("RoundOffOre"):
+        rows.append(signed_row(predefined(tenant, "ROUNDOFF"), invoice["RoundOffOre"], False))
     return [r for r in rows if r.debit_ore or r.credit_ore]
 
 

@@ -40,6 +40,12 @@ class Tenant:
     locked_until: date | None = None
     warehouse: bool = False
     allow_negative_stock: bool = False
+    # Kundfaktura settings (Inställningar → Kundfaktura): öresavrundning of the invoice total to whole
+    # kronor, booked on ROUNDOFF and shown as RoundOff. VAT per row is what the sandbox assumes Fortnox
+    # does; whether Fortnox computes VAT per row or per rate on the sum is UNVERIFIED (DETAIL §8 q2), so
+    # ``vat_per_row=False`` switches to per rate and tests run both ways.
+    invoice_rounding: bool = False
+    vat_per_row: bool = True
     licensed_scopes: set[str] | None = None  # None: every scope licensed
     stock_point: str = "HUV"
     # Moves with every write request (and admin change): large lists are cached between pages until then.
@@ -83,6 +89,15 @@ class Tenant:
     def set_warehouse(self, on: bool, *, allow_negative_stock: bool = False) -> None:
         self.warehouse = on
         self.allow_negative_stock = allow_negative_stock
+
+    def set_accounting_method(self, method: str) -> None:
+        """ACCRUAL (fakturametoden) or CASH (kontantmetoden), on every financial year."""
+        for year in self.financial_years:
+            year["AccountingMethod"] = method
+
+    def accounting_method(self, day: date) -> str:
+        year = self.year_of(day)
+        return str((year or {}).get("AccountingMethod") or "ACCRUAL")
 
     def set_stock(self, article_number: str, quantity: Decimal | int, now: datetime) -> None:
         article = self.articles[article_number]

@@ -8,7 +8,7 @@ the counters record documents per ExternalInvoiceReference1 / YourOrderNumber so
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fortnox_sandbox import errors, invoicing
@@ -115,7 +115,7 @@ def render_invoice(ctx: Ctx, inv: Record) -> dict[str, Any]:
         {
             "@urlTaxReductionList": f"{ctx.base_url}/3/taxreductions?filter=invoices&referencenumber="
             f"{inv['DocumentNumber']}",
-            "AccountingMethod": "ACCRUAL",
+            "AccountingMethod": ctx.tenant.accounting_method(date.fromisoformat(inv["InvoiceDate"])),
             "AdministrationFee": 0,
             "Comments": inv["Comments"],
             "Credit": "true" if inv["Credit"] else "false",
@@ -130,7 +130,7 @@ def render_invoice(ctx: Ctx, inv: Record) -> dict[str, Any]:
             "OutboundDate": inv["InvoiceDate"],
             "PriceList": inv["PriceList"],
             "Remarks": inv["Remarks"],
-            "RoundOff": 0,
+            "RoundOff": sek(inv.get("RoundOffOre", 0)),
             "TotalToPay": sek(inv["TotalOre"]),
             "TotalVAT": sek(inv["VatOre"]),
             "VATIncluded": inv["VATIncluded"],
@@ -251,7 +251,7 @@ def create_invoice(ctx: Ctx, p: dict[str, str]) -> Reply:
     lines = [invoicing.compute_line(ctx.tenant, invoice, raw, i + 1) for i, raw in enumerate(raw_rows)]
     invoicing.apply_stock_rules(ctx.tenant, lines)
     invoice["lines"] = lines
-    invoicing.totals(invoice)
+    invoicing.totals(ctx.tenant, invoice)
     ctx.tenant.invoices[invoice["DocumentNumber"]] = invoice
     ctx.state.faults.count_invoice(invoice["ExternalInvoiceReference1"], invoice["YourOrderNumber"])
     return Reply(201, {"Invoice": render_invoice(ctx, invoice)})
@@ -295,7 +295,7 @@ def credit_invoice(ctx: Ctx, p: dict[str, str]) -> Reply:
         _modified=ctx.now,
     )
     credit["lines"] = [negate(line) for line in invoice["lines"]]
-    invoicing.totals(credit)
+    invoicing.totals(ctx.tenant, credit)
     ctx.tenant.invoices[number] = credit
     invoice.update(CreditInvoiceReference=number, _modified=ctx.now)
     return Reply(200, {"Invoice": render_invoice(ctx, invoice)})

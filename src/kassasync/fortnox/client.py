@@ -187,6 +187,11 @@ class FortnoxClient(FortnoxTransport):
         reply = self.request("PUT", path("invoices", document_number, "bookkeep"))
         return Invoice.model_validate(reply["Invoice"])
 
+    def cancel_invoice(self, document_number: str) -> Invoice:
+        """An invoice not yet bookkept is cancelled (a bookkept one would have to be credited)."""
+        reply = self.request("PUT", path("invoices", document_number, "cancel"))
+        return Invoice.model_validate(reply["Invoice"])
+
     def create_invoice_payment(self, payment: InvoicePayment | Payload) -> InvoicePayment:
         reply = self.request("POST", "invoicepayments", body={"InvoicePayment": _body(payment)})
         return InvoicePayment.model_validate(reply["InvoicePayment"])

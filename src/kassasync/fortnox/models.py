@@ -176,6 +176,9 @@ class Invoice(FortnoxModel):
     invoice_rows: tuple[InvoiceRow, ...] = Field(default=(), alias="InvoiceRows")
     document_number: OptStr = Field(default=None, alias="DocumentNumber")
     total: Amount = Field(default=None, alias="Total")
+    total_vat: Amount = Field(default=None, alias="TotalVAT")
+    round_off: Amount = Field(default=None, alias="RoundOff")
+    accounting_method: OptStr = Field(default=None, alias="AccountingMethod")
     balance: Amount = Field(default=None, alias="Balance")
     booked: bool | None = Field(default=None, alias="Booked")
     cancelled: bool | None = Field(default=None, alias="Cancelled")
@@ -193,6 +196,11 @@ class InvoiceRowSummary(FortnoxModel):
     cancelled: bool = Field(default=False, alias="Cancelled")
 
 
+class WriteOff(FortnoxModel):
+    account_number: OptInt = Field(default=None, alias="AccountNumber")
+    amount: Amount = Field(default=None, alias="Amount")
+
+
 class InvoicePayment(FortnoxModel):
     invoice_number: int = Field(alias="InvoiceNumber")
     amount: Amount = Field(alias="Amount")
@@ -202,6 +210,7 @@ class InvoicePayment(FortnoxModel):
     mode_of_payment_account: OptInt = Field(default=None, alias="ModeOfPaymentAccount")
     number: OptStr = Field(default=None, alias="Number")
     booked: bool | None = Field(default=None, alias="Booked")
+    write_offs: tuple[WriteOff, ...] = Field(default=(), alias="WriteOffs")  # only in the single GET
 
 
 class ModeOfPayment(FortnoxModel):

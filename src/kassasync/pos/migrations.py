@@ -9,6 +9,8 @@ History:
   1  the first contract (``schema_v1.sql``, frozen).
   2  ``receipts.original_receipt`` (a return names the sale it reverses) and ``receipt_lines.kind``
      (a gift card sold is a liability, not a sale: bookkeeping rule 6).
+  3  ``invoice_checks`` (Fortnox's created invoice compared with the receipt) and ``invoice_payments``
+     (each payment as sent, matched by exactly that on resume).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from kassasync.errors import KassasyncError
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 class SchemaTooNew(KassasyncError):
@@ -40,8 +42,14 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _to_v3(conn: sqlite3.Connection) -> None:
+    script = schema_sql(3).split("-- The paid-invoice path (schema version 3).", 1)[1]
+    for statement in _statements(script.split("\n", 1)[1]):
+        conn.execute(statement)
+
+
 # STEPS[n] brings a file from version n to n + 1.
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3}
 
 
 def schema_sql(version: int = CURRENT_VERSION) -> str:

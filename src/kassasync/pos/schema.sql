@@ -164,3 +164,36 @@ CREATE TABLE sync_cursors (
     resource     TEXT PRIMARY KEY,
     lastmodified TEXT NOT NULL
 );
+
+-- The paid-invoice path (schema version 3). What Fortnox's created invoice said, compared with the
+-- receipt, and each payment as it was sent: its identity is what was sent (mode, account, amount,
+-- write-offs, date), so a payment whose answer was lost is found again by exactly that, whatever the
+-- settings say by then.
+CREATE TABLE invoice_checks (
+    register_code   TEXT NOT NULL,
+    receipt_number  INTEGER NOT NULL,
+    invoice_number  TEXT NOT NULL,
+    total_ore       INTEGER NOT NULL CHECK (typeof(total_ore) = 'integer'),
+    round_off_ore   INTEGER NOT NULL CHECK (typeof(round_off_ore) = 'integer'),
+    vat_ore         INTEGER NOT NULL CHECK (typeof(vat_ore) = 'integer'),
+    receipt_vat_ore INTEGER NOT NULL CHECK (typeof(receipt_vat_ore) = 'integer'),
+    PRIMARY KEY (register_code, receipt_number),
+    FOREIGN KEY (register_code, receipt_number) REFERENCES receipts (register_code, receipt_number)
+);
+
+CREATE TABLE invoice_payments (
+    register_code  TEXT NOT NULL,
+    receipt_number INTEGER NOT NULL,
+    invoice_number TEXT NOT NULL,
+    seq            INTEGER NOT NULL CHECK (typeof(seq) = 'integer'),
+    mode           TEXT NOT NULL,
+    account        INTEGER NOT NULL CHECK (typeof(account) = 'integer'),
+    amount_ore     INTEGER NOT NULL CHECK (typeof(amount_ore) = 'integer'),
+    write_offs     TEXT NOT NULL,   -- JSON [[account, amount_ore, text], ...]; amount a debit
+    payment_date   TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('planned', 'sending', 'created', 'booked')),
+    fortnox_number TEXT,
+    updated_at     TEXT NOT NULL,
+    PRIMARY KEY (register_code, receipt_number, invoice_number, seq),
+    FOREIGN KEY (register_code, receipt_number) REFERENCES receipts (register_code, receipt_number)
+);

@@ -25,8 +25,9 @@ from pydantic import ValidationError
 
 from kassasync.clock import Clock, SystemClock
 from kassasync.errors import ItemFailed, KassasyncError, RunAborted
-from kassasync.pos import masterdata, outbox
+from kassasync.pos import invoice_payments, masterdata, outbox
 from kassasync.pos.backup import backup_to
+from kassasync.pos.invoice_payments import InvoiceCheck, PaymentState, SentPayment
 from kassasync.pos.messages import ReceiptProblem, problems_from_validation
 from kassasync.pos.migrations import create_schema, migrate
 from kassasync.pos.models import Receipt
@@ -393,6 +394,35 @@ class PosStore:
     def retry_failed(self, keys: str | Sequence[str]) -> bool:
         """failed → pending (``resend`` after the user fixed the cause)."""
         return self._transition(keys, (OutboxState.FAILED,), state=OutboxState.PENDING)
+
+    # -- the paid-invoice path: Fortnox's check and each payment as sent (pos/invoice_payments.py) ----
+
+    def save_invoice_plan(self, key: str, check: InvoiceCheck, payments: Sequence[SentPayment]) -> None:
+        with self._write() as tx:
+            invoice_payments.save_plan(tx, split_key(key), check, payments, self._now())
+
+    def invoice_check(self, key: str) -> InvoiceCheck | None:
+        return invoice_payments.check_of(self._conn(), split_key(key))
+
+    def invoice_vat_differences(self) -> dict[str, InvoiceCheck]:
+        return invoice_payments.vat_differences(self._conn())
+
+    def payment_plan(self, key: str, invoice_number: str) -> list[SentPayment] | None:
+        return invoice_payments.plan_of(self._conn(), split_key(key), invoice_number)
+
+    def move_payment(
+        self,
+        key: str,
+        invoice_number: str,
+        seq: int,
+        from_states: Sequence[PaymentState],
+        state: PaymentState,
+        number: str | None = None,
+    ) -> bool:
+        with self._write() as tx:
+            return invoice_payments.move(
+                tx, split_key(key), invoice_number, seq, from_states, state, self._now(), number
+            )
 
     # -- sync cursors, backup --------------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ class FactsCache:
                 to_date=y.to_date,
                 accounts={a.number: a.active for a in self.accounts(y.id)} if y.id in wanted else {},
                 series=self.series(y.id) if with_series and y.id in wanted else {},
+                accounting_method=y.accounting_method,
             )
             for y in self.years()
         )

@@ -22,6 +22,7 @@ class FinancialYearFacts:
     to_date: date
     accounts: dict[int, bool] = field(default_factory=dict)  # account number -> active
     series: dict[str, bool] = field(default_factory=dict)  # voucher series code -> manual
+    accounting_method: str | None = None  # ACCRUAL (fakturametoden) | CASH (kontantmetoden)
 
 
 @dataclass(frozen=True)
@@ -180,3 +181,34 @@ def problems_for_invoice(
             )
         )
     return found
+
+
+def problems_for_invoice_method(facts: FortnoxFacts, day: date, *, stock_module: bool) -> list[Problem]:
+    """The invoice path needs fakturametoden (``AccountingMethod`` ``ACCRUAL``): under kontantmetoden a
+    customer invoice is booked only when paid (REFERENCE §5.2; DETAIL [S26, S26b]), so the invoice and
+    payment vouchers would not be the receipt's. Such a company books its sales as verifikat; with
+    Lagermodul (which needs invoices) it must change the year's method in Fortnox."""
+    year = facts.year_of(day)
+    if year is None or year.accounting_method != "CASH":
+        return []
+    if stock_module:
+        message = (
+            f"Företaget bokför enligt kontantmetoden i Fortnox ({year.from_date.year}), men Lagermodul "
+            "kräver kundfakturor och de kräver fakturametoden. Byt bokföringsmetod till fakturametoden i "
+            "Fortnox (Inställningar → Bokföring → Räkenskapsår) eller stäng av Lagermodul i Kassasync. "
+            "Kvittona ligger kvar i kön."
+        )
+    else:
+        message = (
+            f"Företaget bokför enligt kontantmetoden i Fortnox ({year.from_date.year}), men kundfakturor "
+            "kräver fakturametoden. Välj Kvitton som: Verifikat i Kassasyncs inställningar (rätt för ett "
+            "företag med kontantmetoden), eller byt till fakturametoden i Fortnox (Inställningar → "
+            "Bokföring → Räkenskapsår). Kvittona ligger kvar i kön."
+        )
+    return [
+        Problem(
+            code=f"cash_method:{year.id}",
+            user_message=message,
+            detail=f"financial year {year.id} has AccountingMethod CASH; the invoice path needs ACCRUAL",
+        )
+    ]

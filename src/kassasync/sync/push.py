@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -33,26 +33,30 @@ from kassasync.config import Posting, ReceiptsAs, Settings
 from kassasync.errors import ItemFailed, KassasyncError, RunAborted
 from kassasync.fortnox.client import FortnoxClient
 from kassasync.fortnox.errors import FortnoxRejected, OutcomeUnknown
-from kassasync.fortnox.models import InvoicePayment, Voucher
-from kassasync.money import from_decimal
+from kassasync.fortnox.models import Invoice, Voucher
 from kassasync.pos.models import LineKind, Receipt
 from kassasync.pos.records import OutboxEntry, OutboxState, Target
 from kassasync.pos.store import PosStore
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.bookkeeping import (
     PaidInvoiceDraft,
-    PaymentDraft,
     VoucherDraft,
     business_date,
     daily_summary,
     key_marker,
-    paid_invoice,
     receipt_voucher,
     summary_key,
 )
 from kassasync.sync.events import ReportedError, StepCounts
 from kassasync.sync.facts import FactsCache
-from kassasync.sync.preflight import Problem, problems_for_invoice, problems_for_voucher
+from kassasync.sync.invoice_flow import InvoiceFlow
+from kassasync.sync.invoice_rows import encoded_paid_invoice
+from kassasync.sync.preflight import (
+    Problem,
+    problems_for_invoice,
+    problems_for_invoice_method,
+    problems_for_voucher,
+)
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +264,7 @@ class Pusher:
     # -- paid invoices ---------------------------------------------------------------------------------
 
     def send_invoice(self, receipt: Receipt) -> None:
-        draft = paid_invoice(receipt, self.plan, self.customer)
+        draft = encoded_paid_invoice(receipt, self.plan, self.customer)
         day = draft.invoice.invoice_date
         modes = {p.mode_of_payment for p in draft.payments}
         facts = self.facts.facts_for(
@@ -268,6 +272,7 @@ class Pusher:
         )
         accounts = set(draft.postings(self.plan)) | {row.account for row in draft.invoice.rows}
         problems = problems_for_invoice(facts, day, self.customer, modes, accounts)
+        problems += problems_for_invoice_method(facts, day, stock_module=self.settings.stock_module)
         if self._hold([receipt.key], problems):
             return
         if self.dry_run:
@@ -276,12 +281,23 @@ class Pusher:
             )
             return
         body = draft.invoice.to_fortnox()["Invoice"]
-        number = self._send(
-            receipt.key, Target.INVOICE, lambda: str(self.client.create_invoice(body).document_number)
-        )
+        answer: list[Invoice] = []
+
+        def create() -> str:
+            answer.append(self.client.create_invoice(body))
+            return str(answer[0].document_number)
+
+        number = self._send(receipt.key, Target.INVOICE, create)
         self.result.sold_articles |= _articles(receipt)
-        self._posted([receipt.key], number)
-        self._complete_invoice(receipt.key, number, draft, payments_known_absent=True)
+        try:
+            InvoiceFlow(self).complete(receipt.key, number, draft, answer[0])
+        finally:  # not when Fortnox's invoice failed the check (it was cancelled)
+            if self._created(receipt.key):
+                self._posted([receipt.key], number)
+
+    def _created(self, key: str) -> bool:
+        entry = self.store.outbox_entry(key)
+        return entry is not None and entry.state in (OutboxState.POSTED, OutboxState.BOOKED, OutboxState.PAID)
 
     def finish_invoices(self) -> None:
         """Invoices created in an earlier run but not yet bookkept and paid (the run stopped midway)."""
@@ -292,7 +308,7 @@ class Pusher:
                 receipt = self.store.get_receipt(entry.receipt)
                 if receipt is None:
                     continue
-                draft = paid_invoice(receipt, self.plan, self.customer)
+                draft = encoded_paid_invoice(receipt, self.plan, self.customer)
                 self.result.sold_articles |= _articles(receipt)
                 self._guard_unfinished(entry, draft)
 
@@ -300,34 +316,12 @@ class Pusher:
         number = entry.fortnox_ref
         assert number is not None
         try:
-            self._complete_invoice(entry.receipt, number, draft, payments_known_absent=False)
+            InvoiceFlow(self).complete(entry.receipt, number, draft)
         except RunAborted:
             raise
         except KassasyncError as exc:  # the invoice exists: never "failed", it must not be created again
             log.warning("invoice %s of %s not finished: %s", number, entry.receipt, exc.detail)
             self.result.errors.append(ReportedError(exc.user_message, exc.detail, item=entry.receipt))
-
-    def _complete_invoice(
-        self, key: str, number: str, draft: PaidInvoiceDraft, *, payments_known_absent: bool
-    ) -> None:
-        """posted → booked → paid; each step checks Fortnox first when resuming, so none is doubled."""
-        entry = self.store.outbox_entry(key)
-        if entry is not None and entry.state is OutboxState.POSTED:
-            self._bookkeep_invoice(number)
-            self.store.mark_booked(key)
-        existing = [] if payments_known_absent else self._payments_in_fortnox(number)
-        for payment in self._payments(number, draft, existing):
-            if not payment.booked and payment.number is not None:
-                self._bookkeep_payment(number, payment.number)
-        self.store.mark_paid(key)
-
-    def _payments_in_fortnox(self, number: str) -> list[InvoicePayment]:
-        """The invoice's payments in full: list rows lack the mode of payment that tells two equal
-        amounts apart, so each is read (a resumed invoice has one or two; this path is rare)."""
-        return [
-            self.client.get_invoice_payment(row.number) if row.number is not None else row
-            for row in self.client.invoice_payments(int(number))
-        ]
 
     def _bookkeep_invoice(self, number: str) -> None:
         try:
@@ -343,20 +337,6 @@ class Pusher:
             payments = self.client.invoice_payments(int(invoice_number))
             if not any(p.number == number and p.booked for p in payments):  # booked last time?
                 raise
-
-    def _payments(
-        self, number: str, draft: PaidInvoiceDraft, existing: list[InvoicePayment]
-    ) -> Iterator[InvoicePayment]:
-        """The draft's payments, matching those already in Fortnox by mode and amount, creating the rest."""
-        unmatched = list(existing)
-        for payment in draft.payments:
-            match = next((p for p in unmatched if _same_payment(p, payment, draft.payment_date)), None)
-            if match is not None:
-                unmatched.remove(match)
-                yield match
-                continue
-            body = payment.to_fortnox(int(number), draft.payment_date)["InvoicePayment"]
-            yield self.client.create_invoice_payment(body)
 
     # -- reconcile -------------------------------------------------------------------------------------
 
@@ -397,7 +377,7 @@ class Pusher:
         ref = self._settle([receipt.key], invoices[0].document_number if invoices else None)
         if ref is not None:
             self.result.sold_articles |= _articles(receipt)
-            draft = paid_invoice(receipt, self.plan, self.customer)
+            draft = encoded_paid_invoice(receipt, self.plan, self.customer)
             entry = self.store.outbox_entry(receipt.key)
             assert entry is not None
             self._guard_unfinished(entry, draft)
@@ -436,13 +416,3 @@ def _articles(receipt: Receipt) -> set[str]:
         for line in receipt.lines
         if line.kind is LineKind.ARTICLE and line.article_number is not None
     }
-
-
-def _same_payment(existing: InvoicePayment, wanted: PaymentDraft, day: date) -> bool:
-    """Payments have no reference field: (mode, amount, date) on one invoice is how they are told apart."""
-    amount = None if existing.amount is None else from_decimal(existing.amount)
-    return (
-        existing.mode_of_payment == wanted.mode_of_payment
-        and amount == wanted.amount_ore
-        and existing.payment_date in (None, day)
-    )
