@@ -91,14 +91,22 @@ def _open_store(settings: Settings) -> PosStore:
 
 
 def _entries(failed_only: bool) -> list[OutboxEntry]:
+    return _entries_and_vat(failed_only)[0]
+
+
+def _entries_and_vat(failed_only: bool) -> tuple[list[OutboxEntry], dict[str, int]]:
+    """The receipts, and by key the öre by which Fortnox's invoice VAT differs from the receipt's."""
     settings, _ = _setup()
     with _open_store(settings) as store:
-        return store.outbox_entries(OutboxState.FAILED if failed_only else None)
+        differences = {
+            key: check.vat_difference_ore for key, check in store.invoice_vat_differences().items()
+        }
+        return store.outbox_entries(OutboxState.FAILED if failed_only else None), differences
 
 
 def _receipts(args: argparse.Namespace) -> int:
     try:
-        entries = _entries(args.failed)
+        entries, vat_differences = _entries_and_vat(args.failed)
     except KassasyncError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
@@ -109,6 +117,8 @@ def _receipts(args: argparse.Namespace) -> int:
         line = f"{entry.receipt:>10}  {STATE_NAMES[entry.state]}"
         if entry.fortnox_ref:
             line += f"  {describe_ref(entry.fortnox_ref)}"
+        if entry.receipt in vat_differences:
+            line += f"  (momsen i Fortnox skiljer {vat_differences[entry.receipt]:+d} öre från kvittot)"
         if entry.state is OutboxState.FAILED and entry.last_error:
             line += f"  {entry.last_error}"
         print(line)
