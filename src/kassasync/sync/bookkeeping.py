@@ -407,9 +407,10 @@ def allocate_discount(discount_ore: int, gross_by_rate: Mapping[int, int]) -> di
 # path. Cash rounding, decided here (DETAIL §3 variant B; Fortnox's own invoice rounding is a company
 # setting and UNVERIFIED): the invoice carries the exact öre of the goods, and the cash payment carries
 # the rounding as a write-off to 3740. Variant A (Fortnox rounds the invoice total) would round the whole
-# receipt, which is wrong on a split payment where only the cash part is rounded (rule 10). So the push
-# step must check Fortnox's ``Total``/``RoundOff``/``TotalVAT`` against ``InvoiceDraft`` and fail the
-# receipt, not post a payment, when they differ (e.g. invoice rounding switched on in Fortnox).
+# receipt, which is wrong on a split payment where only the cash part is rounded (rule 10). When the
+# company has Fortnox round its invoices anyway, ``invoice_check.settle`` makes the payments add up to
+# Fortnox's ``Total`` (its ``RoundOff`` booked by Fortnox, the rest of the register's rounding written
+# off), and ``invoice_rows`` encodes the rows so that Fortnox's VAT is the receipt's either way.
 #
 # ``WriteOffs[].Amount`` is taken as a debit on the write-off account that settles the invoice together
 # with ``Amount`` (UNVERIFIED; the sandbox should copy whatever Fortnox does): cash 100.00 kept for goods
