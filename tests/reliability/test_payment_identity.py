@@ -9,6 +9,7 @@ payment that carried a write-off.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import datetime
 from decimal import Decimal
@@ -116,3 +117,25 @@ def test_a_resumed_payment_with_a_rounding_write_off_is_matched_with_it_and_paid
     assert invoice_record["BalanceOre"] == 0 and invoice_record["TotalOre"] == 9990
     with shop.store() as store:
         assert store.outbox_entry(receipt.key).state is OutboxState.PAID  # type: ignore[union-attr]
+
+
+def test_an_invoice_left_unpaid_by_an_older_version_is_paid_once_after_the_upgrade(shop: Shop) -> None:
+    """A company file migrated from schema 2 has booked invoices without a payment plan, and a payment
+    whose answer was lost may be in Fortnox: its plan is made from Fortnox's invoice and looked up first."""
+    shop.configure(receipts_as=ReceiptsAs.INVOICE)
+    shop.sandbox.inject("POST", "/3/invoicepayments", "drop_after_commit", count=1)
+    shop.sync(kind="everything")
+    ((key, _mode, _account, invoice),) = _unknown_payments(shop)
+    with sqlite3.connect(shop.company) as conn:  # what the older version left: no check, no plan
+        conn.execute("DELETE FROM invoice_payments")
+        conn.execute("DELETE FROM invoice_checks")
+
+    settle(shop)
+
+    assert_each_invoice_once_and_paid(shop)
+    assert len(_payments_of(shop, invoice)) == len(_planned(shop, key, invoice))
+
+
+def _planned(shop: Shop, key: str, invoice: str) -> list[object]:
+    with shop.store() as store:
+        return list(store.payment_plan(key, invoice) or [])

@@ -29,6 +29,7 @@ from kassasync.sync.bookkeeping import PaidInvoiceDraft
 from kassasync.sync.events import ReportedError
 from kassasync.sync.invoice_check import (
     InvoiceFacts,
+    InvoiceTotalDiffers,
     NotDelivered,
     not_delivered_error,
     settle,
@@ -80,12 +81,22 @@ class InvoiceFlow:
     ) -> list[SentPayment] | None:
         invoice = answer if answer is not None and answer.invoice_rows else self.client.get_invoice(number)
         missing = undelivered(draft, invoice)
-        if invoice.cancelled or (missing and not booked):
-            return self._cancel(key, number, invoice, missing)
+        if invoice.cancelled:
+            cancelled = InvoiceCancelled(f"receipt {key}: invoice {number} is cancelled in Fortnox")
+            return self._cancel(
+                key, number, invoice, not_delivered_error(key, number, missing) if missing else cancelled
+            )
+        if missing and not booked:
+            return self._cancel(key, number, invoice, not_delivered_error(key, number, missing))
         if missing:  # bookkept before this version checked: it cannot be cancelled, so it is not paid
             raise not_delivered_error(key, number, missing)
         facts = InvoiceFacts.of(invoice)
-        payments = settle(draft, facts, self.pusher.plan, key)
+        try:
+            payments = settle(draft, facts, self.pusher.plan, key)
+        except InvoiceTotalDiffers as exc:
+            if booked:
+                raise
+            return self._cancel(key, number, invoice, exc)
         receipt_vat = sum(draft.invoice.vat_ore_by_rate.values())
         check = InvoiceCheck(number, facts.total_ore, facts.round_off_ore, facts.vat_ore, receipt_vat)
         # A bookkept invoice from before the plan was kept may already have payments: look them up.
@@ -108,15 +119,11 @@ class InvoiceFlow:
         return self.store.payment_plan(key, number)
 
     def _cancel(
-        self, key: str, number: str, invoice: Invoice, missing: list[Any]
+        self, key: str, number: str, invoice: Invoice, error: KassasyncError
     ) -> list[SentPayment] | None:
+        """Nothing is paid on an invoice that is not the receipt's: cancelled, so nothing stays open."""
         if not invoice.cancelled:
             self.client.cancel_invoice(number)
-        error: KassasyncError = (
-            not_delivered_error(key, number, missing)
-            if missing
-            else InvoiceCancelled(f"receipt {key}: invoice {number} is cancelled in Fortnox")
-        )
         log.warning("receipt %s failed: %s", key, error.detail)
         if self.store.mark_failed(key, error.user_message, from_states=(OutboxState.POSTED,)):
             self.pusher.result.counts["failed"] += 1
