@@ -73,16 +73,22 @@ def _ore(amount: Decimal | None) -> int:
 
 
 def undelivered(draft: PaidInvoiceDraft, invoice: Invoice) -> list[InvoiceRowDraft]:
-    """Rows sent with a quantity that Fortnox's answer delivers differently (0 when out of stock)."""
-    answered = invoice.invoice_rows
-    missing: list[InvoiceRowDraft] = []
-    for index, sent in enumerate(draft.invoice.rows):
-        if sent.article_number is None or sent.quantity == 0:
-            continue
-        got = answered[index].delivered_quantity if index < len(answered) else None
-        if got is None or Decimal(got) != sent.quantity:
-            missing.append(sent)
-    return missing
+    """The articles Fortnox's answer delivers less of than was sent (0 when out of stock), one row each.
+
+    Compared per article, not per row position, so a resumed check still holds if the rows were merged
+    or priced another way than when the invoice was created."""
+    sent: dict[str, Decimal] = {}
+    first: dict[str, InvoiceRowDraft] = {}
+    for row in draft.invoice.rows:
+        if row.article_number is not None:
+            sent[row.article_number] = sent.get(row.article_number, Decimal(0)) + row.quantity
+            first.setdefault(row.article_number, row)
+    delivered: dict[str, Decimal] = {}
+    for answered in invoice.invoice_rows:
+        if answered.article_number:
+            quantity = Decimal(answered.delivered_quantity or 0)
+            delivered[answered.article_number] = delivered.get(answered.article_number, Decimal(0)) + quantity
+    return [first[a] for a, quantity in sent.items() if delivered.get(a, Decimal(0)) != quantity]
 
 
 def not_delivered_error(key: str, number: str, rows: Sequence[InvoiceRowDraft]) -> NotDelivered:
