@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from fortnox_sandbox.testing import ApiSession
+from fortnox_sandbox.testing import ApiSession, RunningSandbox
 
 
 def receipt_invoice(today: str, key: str, rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -200,3 +200,54 @@ def test_negative_stock_allowed_delivers_anyway(api: ApiSession, today: str) -> 
 def test_the_warehouse_api_needs_the_module(api: ApiSession) -> None:
     assert api.get("/api/warehouse/tenants-v4").json()["activated"] is False
     assert api.get("/api/warehouse/status-v1/stockbalance").status_code == 400
+
+
+# -- company settings the agent must survive (issue 14) ----------------------------------------------------
+
+
+def test_invoice_rounding_rounds_the_total_to_kronor_with_roundoff_booked_on_3740(
+    sandbox: RunningSandbox, api: ApiSession, today: str
+) -> None:
+    sandbox.configure_tenant(invoice_rounding=True)
+    rows = [{"ArticleNumber": "3001", "DeliveredQuantity": 1, "Price": 99.90, "VAT": 25}]
+    invoice = api.post("/3/invoices", receipt_invoice(today, "K1-1", rows)).json()["Invoice"]
+    assert (invoice["Total"], invoice["RoundOff"], invoice["TotalVAT"]) == (100, 0.1, 19.98)
+
+    booked = api.put(f"/3/invoices/{invoice['DocumentNumber']}/bookkeep").json()["Invoice"]
+
+    assert voucher_rows(api, "B", booked["VoucherNumber"]) == [
+        (1510, 100, 0), (3001, 0, 79.92), (2611, 0, 19.98), (3740, 0, 0.1),
+    ]  # fmt: skip
+    down = [{"ArticleNumber": "3001", "DeliveredQuantity": 1, "Price": 99.40, "VAT": 25}]
+    rounded_down = api.post("/3/invoices", receipt_invoice(today, "K1-2", down)).json()["Invoice"]
+    assert (rounded_down["Total"], rounded_down["RoundOff"]) == (99, -0.4)
+
+
+@pytest.mark.parametrize(("per_row", "vat"), [(True, 4.02), (False, 4.01)])
+def test_vat_per_row_or_per_rate_is_a_tenant_switch(
+    sandbox: RunningSandbox, api: ApiSession, today: str, per_row: bool, vat: float
+) -> None:
+    sandbox.configure_tenant(vat_per_row=per_row)
+    row = {"ArticleNumber": "3003", "DeliveredQuantity": 1, "Price": 10.03, "VAT": 25}
+    invoice = api.post("/3/invoices", receipt_invoice(today, "K1-1", [row, row])).json()["Invoice"]
+
+    assert (invoice["Total"], invoice["TotalVAT"]) == (20.06, vat)
+    booked = api.put(f"/3/invoices/{invoice['DocumentNumber']}/bookkeep").json()["Invoice"]
+    assert (2611, 0, vat) in voucher_rows(api, "B", booked["VoucherNumber"])
+
+
+def test_the_accounting_method_is_the_financial_years_and_shows_on_invoices(
+    sandbox: RunningSandbox, api: ApiSession, today: str
+) -> None:
+    assert sandbox.configure_tenant(accounting_method="CASH")["accounting_method"] == "CASH"
+    years = api.get("/3/financialyears").json()["FinancialYears"]
+    assert {y["AccountingMethod"] for y in years} == {"CASH"}
+    invoice = api.post("/3/invoices", receipt_invoice(today, "K1-1", ROWS)).json()["Invoice"]
+    assert invoice["AccountingMethod"] == "CASH"
+
+
+def test_negative_stock_can_be_allowed_or_not_on_its_own(sandbox: RunningSandbox, api: ApiSession) -> None:
+    sandbox.configure_tenant(warehouse=True)
+    assert sandbox.configure_tenant(allow_negative_stock=True)["allow_negative_stock"] is True
+    assert sandbox.configure_tenant(allow_negative_stock=False)["allow_negative_stock"] is False
+    assert sandbox.configure_tenant()["warehouse"] is True
