@@ -7,7 +7,9 @@ tenant switch ``vat_per_row=False`` computes it per rate (each row then gets its
 over on the largest row) so the agent is tested against both.
 Öresavrundning (the company's invoice setting, ``tenant.invoice_rounding``): the total is rounded to
 whole kronor, half-up on the absolute amount, and the difference is ``RoundOff`` (positive when the
-customer pays more), booked on the predefined ROUNDOFF account (UNVERIFIED in detail, REFERENCE §5.12).
+customer pays more), booked on the predefined ROUNDOFF account. A connector vendor documents the
+setting ("öresutjämning ... närmaste krona", docs.wetail.io "Fel vid öresavrundning"); the voucher row
+and sign are UNVERIFIED (REFERENCE §5.12).
 Bookkeeping an invoice: D CUSTCLAIM total, C sales per account (net), C OUTVAT per rate, ∓ ROUNDOFF, in
 the series predefined for invoices (B). A payment: D its account (± write-offs), C CUSTCLAIM, series C.
 Stock (REFERENCE §5.14): with Lagermodul on, rows of stock articles are reserved when the invoice is
