@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
+
 from kassasync.clock import STOCKHOLM
 from kassasync.config import IntegrationMode, Posting, ReceiptsAs
 from kassasync.pos.records import OutboxState, Target
@@ -34,7 +36,12 @@ def test_fortnox_start_pulls_only_predefined_accounts_and_posts_vouchers(shop: S
     assert all(shop.vouchers_of(key) == 1 for key in shop.receipt_keys())
 
 
-def test_receipts_as_paid_invoices_are_created_bookkept_and_paid_once(shop: Shop) -> None:
+VAT_ARITHMETIC = pytest.mark.parametrize("vat_per_row", [True, False], ids=["vat per row", "vat per rate"])
+
+
+@VAT_ARITHMETIC
+def test_receipts_as_paid_invoices_are_created_bookkept_and_paid_once(shop: Shop, vat_per_row: bool) -> None:
+    shop.sandbox.configure_tenant(vat_per_row=vat_per_row)
     shop.configure(receipts_as=ReceiptsAs.INVOICE)
 
     report = shop.sync(kind="everything")
@@ -54,8 +61,11 @@ def test_receipts_as_paid_invoices_are_created_bookkept_and_paid_once(shop: Shop
     assert all(p["Booked"] for p in tenant.payments.values())
 
 
-def test_the_stock_module_forces_invoices_and_moves_stock_in_fortnox_and_the_register(shop: Shop) -> None:
-    shop.sandbox.configure_tenant(warehouse=True, allow_negative_stock=True)
+@VAT_ARITHMETIC
+def test_the_stock_module_forces_invoices_and_moves_stock_in_fortnox_and_the_register(
+    shop: Shop, vat_per_row: bool
+) -> None:
+    shop.sandbox.configure_tenant(warehouse=True, allow_negative_stock=True, vat_per_row=vat_per_row)
     shop.configure(stock_module=True, receipts_as=ReceiptsAs.VOUCHER)
     tenant = shop.tenant()
     before = {number: Decimal(a["QuantityInStock"]) for number, a in tenant.articles.items()}
