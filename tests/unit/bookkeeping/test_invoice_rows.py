@@ -67,13 +67,16 @@ def test_three_different_articles_of_33_33_get_zero_sum_evening_rows_for_the_rec
     assert vat_per_row(rows) == _vat_per_rate(rows) == receipt_vat(receipt) == {25: 2000}
 
 
+@pytest.mark.parametrize("sign", ["1", "-1"], ids=["sale", "return"])
 @pytest.mark.parametrize("rate", [25, 12, 6])
 @pytest.mark.parametrize("count", [2, 3, 5, 7])
-def test_any_set_of_lines_gets_rows_whose_vat_is_the_receipts_both_ways(shop, rate: int, count: int) -> None:
+def test_any_set_of_lines_gets_rows_whose_vat_is_the_receipts_both_ways(
+    shop, rate: int, count: int, sign: str
+) -> None:
     prices = ["10.03", "33.33", "0.99", "18.90", "7.77", "1.01", "249.49"][:count]
     receipt = shop.receipt(
-        [shop.line(price, rate, article=str(n)) for n, price in enumerate(prices)],
-        [(CARD, str(sum(Decimal(p) for p in prices)))],
+        [shop.line(price, rate, sign, article=str(n)) for n, price in enumerate(prices)],
+        [(CARD, str(Decimal(sign) * sum(Decimal(p) for p in prices)))],
     )
 
     draft = encoded_paid_invoice(receipt, PLAN, "1")
@@ -128,3 +131,18 @@ def test_a_fortnox_total_more_than_a_rounding_away_is_never_paid(shop) -> None:
         settle(draft, InvoiceFacts(total_ore=0, vat_ore=0, round_off_ore=0), PLAN, receipt.key)
 
     assert "makulerades och inget betalades" in raised.value.user_message
+
+
+@pytest.mark.parametrize("quantity", ["0.105", "0.455", "1.333", "2.005", "0.004"])
+def test_weighed_lines_keep_their_amount_and_the_receipts_vat(shop, quantity: str) -> None:
+    lines = [
+        shop.line("99.00", 12, quantity, article="ost"),
+        shop.line("89.00", 12, quantity, article="skinka"),
+    ]
+    total = Decimal(sum(x.amount_ore for x in lines)) / 100
+    receipt = shop.receipt(lines, [(CARD, str(total))])
+
+    rows = encoded_paid_invoice(receipt, PLAN, "1").invoice.rows
+
+    assert gross_per_rate(rows) == {12: receipt.total_ore}
+    assert vat_per_row(rows) == _vat_per_rate(rows) == receipt_vat(receipt)
