@@ -128,7 +128,7 @@ class RunningSandbox:
 
     def configure_tenant(self, tenant: str = "demo", **settings: Any) -> dict[str, Any]:
         """warehouse, allow_negative_stock, locked_until, remove_financial_year_for, accounts_active,
-        series_manual, licensed_scopes (see docs/fortnox-api.md)."""
+        series_manual, licensed_scopes, redirect_uris (see docs/fortnox-api.md)."""
         result: dict[str, Any] = self._admin("PUT", f"tenants/{tenant}", settings)
         return result
 

@@ -209,7 +209,9 @@ class FortnoxTransport:
         self, method: str, url: str, params: Mapping[str, Any] | None, data: bytes | None, token: str
     ) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"}
-        if data is not None:
+        if data is not None or method in ("POST", "PUT"):
+            # Also on the body-less action PUTs (bookkeep, cancel, credit): without it Fortnox may
+            # answer 1000031 "Invalid content type" (REFERENCE §4.1, a vendor's notes 2026-04).
             headers["Content-Type"] = "application/json"
         timeout = (self.options.connect_timeout_s, self.options.read_timeout_s)
         return self.session.request(method, url, params=params, data=data, headers=headers, timeout=timeout)
