@@ -48,6 +48,7 @@ def _home(tmp_path: Path, sandbox: RunningSandbox) -> tuple[Path, Path]:
         api_url=sandbox.api_url,
         auth_url=f"{sandbox.base_url}/oauth-v1",
         client_id=sandbox.client_id,
+        redirect_port=0,
         tenant_name="Hörnbutiken i Sundsvall AB",
         organisation_number="556123-4567",
     )

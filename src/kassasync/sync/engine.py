@@ -20,7 +20,7 @@ from kassasync.clock import Clock, SystemClock
 from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import KassasyncError, RunAborted
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.fortnox.connect import FortnoxContext
+from kassasync.fortnox.connect import FortnoxContext, check_login_scopes
 from kassasync.fortnox.errors import LoginRequired
 from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
 from kassasync.fortnox.tokens import TokenStore
@@ -141,6 +141,7 @@ class SyncEngine:
                 context = FortnoxContext.create(
                     self.settings, self.paths, store=self.token_store, clock=self.clock
                 )
+                check_login_scopes(context)
                 client = context.client(
                     rate_limit=self.rate_limit, rate_window_s=self.rate_window_s, options=self.client_options
                 )

@@ -25,9 +25,9 @@ from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import RunAborted
 from kassasync.fortnox import models as fx
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.money import div_half_up, from_decimal
 from kassasync.pos import records
 from kassasync.pos.store import PosStore
+from kassasync.sync import articles as catalogue
 from kassasync.sync.events import ReportedError, StepCounts
 from kassasync.sync.facts import FactsCache
 
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 CURSOR_OVERLAP = timedelta(minutes=2)
 STOCK_BATCH = 200  # itemIds per warehouse request: URL length (REFERENCE §5.14)
-VAT_RATES = frozenset({25, 12, 6, 0})
 FULL_PASS_CURSOR = "full_pass_day"
 
 Progress = Callable[[str, int, "int | None"], None]
@@ -55,6 +54,7 @@ class PullResult:
     errors: list[ReportedError] = field(default_factory=list)
     article_numbers: set[str] = field(default_factory=set)  # changed (or, on a full pass, all) articles
     full_pass: bool = False
+    article_details: int = 0  # GET /3/articles/{n} made: new and changed articles lacking VAT
 
 
 def check_same_company(client: FortnoxClient, store: PosStore) -> fx.CompanyInformation:
@@ -79,29 +79,6 @@ def _digits(orgnr: str) -> str:
     return "".join(ch for ch in orgnr if ch.isdigit())[-10:]
 
 
-def gross_ore(price: Decimal, vat_rate: int, includes_vat: bool) -> int:
-    """A Fortnox price as the register's shelf price (VAT included, öre)."""
-    ore = from_decimal(price)
-    return ore if includes_vat else div_half_up(ore * (100 + vat_rate), 100)
-
-
-def article_from_row(row: fx.ArticleRow, prices_include_vat: bool) -> records.Article | None:
-    """The register's article for a Fortnox list row; None when it has no usable VAT rate."""
-    vat = None if row.vat is None else int(row.vat)
-    if vat is None or vat not in VAT_RATES or row.vat != vat:
-        return None
-    price = 0 if row.sales_price is None else gross_ore(row.sales_price, vat, prices_include_vat)
-    return records.Article(
-        article_number=row.article_number,
-        description=row.description,
-        vat_rate=vat,
-        sales_price_ore=price,
-        ean=row.ean or None,
-        unit=row.unit or None,
-        quantity_in_stock=row.quantity_in_stock or Decimal(0),
-    )
-
-
 class Puller:
     def __init__(
         self,
@@ -118,7 +95,6 @@ class Puller:
         self.client, self.store, self.settings, self.facts = client, store, settings, facts
         self.backup_dir, self.clock, self.progress, self.cancel = backup_dir, clock, progress, cancel
         self.result = PullResult()
-        self._prices_include_vat = True
 
     def today(self) -> date:
         return self.clock.now().astimezone(STOCKHOLM).date()
@@ -207,19 +183,37 @@ class Puller:
                 )
             )
             return None
-        self._prices_include_vat = customer.show_price_vat_included
         return customer.price_list or "A"
 
     def articles(self, full: bool, started: datetime) -> None:
+        """Active articles, page by page; the detail (VAT, account, price) of new and changed ones only.
+
+        An incremental run lists only what changed, so each row lacking VAT is new or changed. A full
+        pass lists everything (to see removals) and first asks which articles changed since the
+        cursor: one more short listing instead of one detail request per article."""
         self._check_cancel()
         seen: set[str] = set()
         skipped: list[str] = []
+        details = 0
+        since = self._since("articles", full)
+        cursor = None if self.store.cursor("articles") is None else self._since("articles", False)
+        changed = self._changed_articles(cursor) if full and cursor is not None else None
 
         def stream() -> Iterator[records.Article]:
-            for page in self.client.iter_article_pages(self._since("articles", full), active=True):
+            nonlocal details
+            for page in self.client.iter_article_pages(since, active=True):
                 self._check_cancel()
                 for row in page:
-                    article = article_from_row(row, self._prices_include_vat)
+                    known = self.store.get_article(row.article_number)
+                    is_changed = changed is None or row.article_number in changed
+                    if catalogue.needs_detail(row, known, is_changed):
+                        details += 1
+                        detail = self.client.get_article(row.article_number)
+                        article = catalogue.from_detail(row, detail) if detail.active else None
+                        if not detail.active:
+                            continue  # deactivated since the listing: a full pass removes it
+                    else:
+                        article = catalogue.from_row(row, known)
                     if article is None:
                         skipped.append(row.article_number)
                         continue
@@ -237,23 +231,31 @@ class Puller:
                 log.info("backup before removing articles: %s", removal.backup)
         self.store.set_cursor("articles", started.isoformat())
         self.result.article_numbers |= seen
+        self.result.article_details = details
         self._count("articles", len(seen) + len(skipped), counts, removed=removed, failed=len(skipped))
         if skipped:
             self.result.errors.append(self._bad_vat(skipped))
+
+    def _changed_articles(self, since: datetime | None) -> set[str]:
+        return {
+            row.article_number for page in self.client.iter_article_pages(since, active=True) for row in page
+        }
 
     @staticmethod
     def _bad_vat(numbers: list[str]) -> ReportedError:
         shown = ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
         return ReportedError(
             user_message=(
-                f"{len(numbers)} artiklar har ingen giltig momssats i Fortnox (25, 12, 6 eller 0 %) och "
-                f"hämtades inte till kassan: {shown}. Ange momssatsen på artiklarna i Fortnox."
+                f"{len(numbers)} aktiva artiklar saknar giltig momssats i Fortnox (25, 12, 6 eller 0 %), "
+                f"inte heller på artikelkortet, och hämtades inte till kassan: {shown}. Ange momssatsen "
+                "på artiklarna i Fortnox; övriga artiklar har hämtats."
             ),
-            detail=f"articles without a valid VAT rate skipped: {numbers[:50]}",
+            detail=f"active articles without a usable VAT rate, even in the detail: {numbers[:50]}",
         )
 
     def prices(self, price_list: str, full: bool, started: datetime) -> None:
-        """The cash customer's price list, as shelf prices (VAT included) like the rest of the register."""
+        """The cash customer's price list as shelf prices: Fortnox's prices exclude VAT, whatever the
+        customer's ``ShowPriceVATIncluded`` says, so each is × (1 + the article's VAT)."""
         self._check_cancel()
         cursor = f"prices:{price_list}"
         pulled = 0
@@ -272,7 +274,7 @@ class Puller:
                 vat = vat_rate(row.article_number)
                 if vat is None or row.price is None:  # an inactive article's price: nothing to show
                     continue
-                ore = gross_ore(row.price, vat, self._prices_include_vat)
+                ore = catalogue.shelf_price_ore(row.price, vat)
                 yield records.Price(price_list, row.article_number, ore, row.from_quantity or Decimal(0))
 
         self.progress("prices", 0, None)
