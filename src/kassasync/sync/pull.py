@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 CURSOR_OVERLAP = timedelta(minutes=2)
 STOCK_BATCH = 200  # itemIds per warehouse request: URL length (REFERENCE §5.14)
 FULL_PASS_CURSOR = "full_pass_day"
+ARTICLES_PASS = "articles_pass"  # the start of an article pass under way ("" when none)
+ARTICLE_BATCH = 200  # rows per commit: a killed pull loses at most this many detail requests
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -195,9 +197,17 @@ class Puller:
         seen: set[str] = set()
         skipped: list[str] = []
         details = 0
+        # A pass killed half way left its start in ARTICLES_PASS: the resumed pass counts from then, so
+        # what the killed one already fetched is "unchanged" and not fetched again (kill -9 included:
+        # rows are committed every ARTICLE_BATCH).
+        marker = self.store.cursor(ARTICLES_PASS) or None
+        pass_start = marker or started.isoformat()
+        self.store.set_cursor(ARTICLES_PASS, pass_start)
         since = self._since("articles", full)
-        cursor = None if self.store.cursor("articles") is None else self._since("articles", False)
-        changed = self._changed_articles(cursor) if full and cursor is not None else None
+        reference = self.store.cursor("articles") or marker  # None: a first pass, every article is new
+        changed: set[str] | None = None
+        if full and reference:
+            changed = self._changed_articles(datetime.fromisoformat(reference) - CURSOR_OVERLAP)
 
         def stream() -> Iterator[records.Article]:
             nonlocal details
@@ -205,9 +215,14 @@ class Puller:
                 self._check_cancel()
                 for row in page:
                     known = self.store.get_article(row.article_number)
+                    if known is not None and known.origin is not records.Origin.FORTNOX:
+                        known = None  # the register's own article: Fortnox's detail decides
                     is_changed = changed is None or row.article_number in changed
                     if catalogue.needs_detail(row, known, is_changed):
+                        self._check_cancel()  # a detail a request: stop between them, not per page
                         details += 1
+                        if details % 50 == 0:
+                            self.progress("articles", len(seen), None)
                         detail = self.client.get_article(row.article_number)
                         article = catalogue.from_detail(row, detail) if detail.active else None
                         if not detail.active:
@@ -222,14 +237,15 @@ class Puller:
                 self.progress("articles", len(seen), None)
 
         self.progress("articles", 0, None)
-        counts = self.store.upsert_articles(stream())
+        counts = self.store.upsert_articles(stream(), batch=ARTICLE_BATCH)
         removed = 0
         if full:
             removal = self.store.remove_articles_missing_from(seen, self.backup_dir)
             removed = removal.removed
             if removal.backup is not None:
                 log.info("backup before removing articles: %s", removal.backup)
-        self.store.set_cursor("articles", started.isoformat())
+        self.store.set_cursor("articles", pass_start)
+        self.store.set_cursor(ARTICLES_PASS, "")
         self.result.article_numbers |= seen
         self.result.article_details = details
         self._count("articles", len(seen) + len(skipped), counts, removed=removed, failed=len(skipped))

@@ -10,6 +10,7 @@ import pytest
 
 from kassasync.pos.records import OutboxState, Target
 from kassasync.sync.events import Outcome, StepProgress, SyncFinished, SyncRequest, SyncStarted
+from kassasync.sync.pull import ARTICLE_BATCH
 
 from .conftest import Shop
 
@@ -193,3 +194,28 @@ def test_a_cancelled_run_stops_between_receipts_and_says_so(shop: Shop) -> None:
     assert report.errors[-1].user_message.startswith("Synkroniseringen avbröts")
     assert report.posted_count == 10
     assert shop.states() == {OutboxState.POSTED: 10, OutboxState.PENDING: 38}
+
+
+def test_a_pull_stopped_half_way_resumes_without_fetching_the_details_it_already_has(shop: Shop) -> None:
+    articles = len(shop.tenant().articles)
+    cancel = threading.Event()
+
+    def stop_half_way(event: object) -> None:
+        if isinstance(event, StepProgress) and event.step == "articles" and event.done >= articles // 2:
+            cancel.set()
+
+    stopped = shop.engine().run(SyncRequest(kind="everything", push=False), emit=stop_half_way, cancel=cancel)
+    assert stopped.errors[-1].user_message.startswith("Synkroniseringen avbröts")
+    first = shop.requests()["GET /3/articles/{ArticleNumber}"]
+    assert first < articles
+    shop.sandbox.reset_counters()
+
+    resumed = shop.sync(kind="everything", push=False)
+
+    again = shop.requests()["GET /3/articles/{ArticleNumber}"]
+    assert resumed.steps["articles"].pulled == articles and resumed.steps["articles"].failed == 0
+    assert first + again <= articles + ARTICLE_BATCH  # at most one uncommitted batch fetched twice
+    assert again <= articles - (first // ARTICLE_BATCH) * ARTICLE_BATCH
+    shop.sandbox.reset_counters()
+    shop.sync(kind="everything", push=False)
+    assert "GET /3/articles/{ArticleNumber}" not in shop.requests()  # nothing changed: no details
