@@ -267,8 +267,16 @@ class SyncEngine:
         return PosStore.open(path, clock=self.clock)
 
     def _progress(self, emit: EventSink) -> Callable[[str, int, int | None], None]:
+        """Progress events with the time left, from each step's pace since its first event."""
+        started: dict[str, float] = {}
+
         def progress(step: str, done: int, total: int | None) -> None:
-            emit(StepProgress(step, STEP_LABELS.get(step, step), done, total))
+            now = time.monotonic()
+            first = started.setdefault(step, now)
+            left = None
+            if total is not None and 0 < done <= total and now > first:
+                left = (now - first) / done * (total - done)
+            emit(StepProgress(step, STEP_LABELS.get(step, step), done, total, left))
 
         return progress
 

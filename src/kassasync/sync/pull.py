@@ -37,7 +37,7 @@ CURSOR_OVERLAP = timedelta(minutes=2)
 STOCK_BATCH = 200  # itemIds per warehouse request: URL length (REFERENCE §5.14)
 FULL_PASS_CURSOR = "full_pass_day"
 ARTICLES_PASS = "articles_pass"  # the start of an article pass under way ("" when none)
-ARTICLE_BATCH = 200  # rows per commit: a killed pull loses at most this many detail requests
+ARTICLE_BATCH = 50  # rows per commit: a killed pull loses at most this many detail requests
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -222,7 +222,7 @@ class Puller:
                         self._check_cancel()  # a detail a request: stop between them, not per page
                         details += 1
                         if details % 50 == 0:
-                            self.progress("articles", len(seen), None)
+                            self.progress("articles", len(seen), self.client.list_total)
                         detail = self.client.get_article(row.article_number)
                         article = catalogue.from_detail(row, detail) if detail.active else None
                         if not detail.active:
@@ -234,7 +234,7 @@ class Puller:
                         continue
                     seen.add(article.article_number)
                     yield article
-                self.progress("articles", len(seen), None)
+                self.progress("articles", len(seen), self.client.list_total)
 
         self.progress("articles", 0, None)
         counts = self.store.upsert_articles(stream(), batch=ARTICLE_BATCH)

@@ -219,3 +219,13 @@ def test_a_pull_stopped_half_way_resumes_without_fetching_the_details_it_already
     shop.sandbox.reset_counters()
     shop.sync(kind="everything", push=False)
     assert "GET /3/articles/{ArticleNumber}" not in shop.requests()  # nothing changed: no details
+
+
+def test_the_article_pull_reports_done_of_total_and_the_time_left(shop: Shop) -> None:
+    shop.sync(kind="everything", push=False)
+
+    articles = [e for e in shop.events if isinstance(e, StepProgress) and e.step == "articles" and e.done]
+    total = len(shop.tenant().articles)
+    assert articles and all(e.total == total for e in articles)
+    assert any(e.seconds_left is not None and e.seconds_left >= 0 for e in articles[:-1])
+    assert articles[-1].done == total and articles[-1].seconds_left == 0

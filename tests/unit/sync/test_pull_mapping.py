@@ -68,3 +68,12 @@ def test_a_predefined_account_that_is_blank_null_or_zero_is_not_set() -> None:
     for unset in ("", None, 0, "0", " "):
         assert PredefinedAccount.model_validate({"Name": "CASH", "Account": unset}).account == 0
     assert PredefinedAccount.model_validate({"Name": "CASH", "Account": "1910"}).account == 1910
+
+
+def test_the_time_left_reads_in_swedish() -> None:
+    from kassasync.sync.events import time_left_text
+
+    assert time_left_text(None) == ""
+    assert time_left_text(42.0) == "under en minut kvar"
+    assert time_left_text(12 * 60 + 5) == "ca 12 min kvar"
+    assert time_left_text(5 * 3600 + 40 * 60) == "ca 5 h 40 min kvar"
