@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from typing import cast
 
 from filelock import FileLock
 
@@ -182,3 +183,17 @@ def test_lagermodul_turned_on_after_a_login_without_warehouse_scope_asks_for_a_n
     granted = shop.login()
     assert "warehouse" in granted.scope.split()
     assert shop.sync().outcome is not Outcome.LOGIN_REQUIRED
+
+
+def test_predefined_accounts_that_are_blank_null_or_zero_are_not_set_and_the_run_goes_on(shop: Shop) -> None:
+    predefined = cast("dict[str, object]", shop.tenant().predefined_accounts)
+    predefined.update({"SALESEUREV": "", "CURRENCYWIN": None, "PURCASE": 0})  # real tenants send each
+
+    report = shop.sync()
+
+    assert report.outcome is Outcome.OK, [e.detail for e in report.errors]
+    assert shop.states() == {OutboxState.POSTED: 48}
+    with shop.store() as store:
+        rows = dict(store._conn().execute("SELECT name, account FROM predefined_accounts").fetchall())
+    assert rows["SALESEUREV"] == rows["CURRENCYWIN"] == rows["PURCASE"] == 0  # "not set"
+    assert rows["CASH"] == 1910
