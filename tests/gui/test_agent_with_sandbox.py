@@ -33,8 +33,7 @@ pytestmark = pytest.mark.gui
 def fortnox() -> Iterator[RunningSandbox]:
     with running_sandbox(seed="demo", test_mode=True, auto_approve=True, rate_limit=10_000) as sandbox:
         # The core catalogue only: a first pull fetches one article detail per article at the agent's
-        # real rate (24 per 5 s), and the engine pushes after it pulls, so 327 articles would hold the
-        # receipts for ~70 s (push-first during a long pull is issue 13 section 3, not done yet).
+        # real rate (24 per 5 s); the receipts go first, but "allt klart" would wait ~70 s for 327.
         tenant = sandbox.state.tenant("demo")
         for number in [n for n in tenant.articles if n.isdigit() and int(n) >= 5000]:
             del tenant.articles[number]

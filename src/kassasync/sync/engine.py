@@ -190,12 +190,21 @@ class SyncEngine:
                 progress=progress,
                 cancel=cancel,
             )
-            pulled = puller.run(everything=request.kind == "everything")
+            # Push first: the short lists the push needs, the details of the articles being sold, the
+            # receipts, and only then the catalogue (a first pull of a big one takes hours).
+            puller.setup(everything=request.kind == "everything")
+            sold: set[str] = set()
+            if request.push:
+                puller.sold_first(sold_articles(store))
+                sold = self._push(run, store, client, facts, progress, cancel)
+                if cancel.is_set():
+                    raise Cancelled("sync cancelled during the push")
+            pulled = puller.catalogue()
             run.steps.update(pulled.steps)
             run.errors += pulled.errors
         else:
             puller, pulled = None, None
-        sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
+            sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
         if cancel.is_set():
             raise Cancelled("sync cancelled during the push")
         if (
@@ -311,3 +320,13 @@ def _log_report(report: SyncReport) -> None:
         report.requests_used,
         report.duration_s,
     )
+
+
+def sold_articles(store: PosStore) -> set[str]:
+    """The article numbers on the receipts waiting to be posted."""
+    return {
+        line.article_number
+        for receipt in store.pending_receipts()
+        for line in receipt.lines
+        if line.article_number is not None
+    }

@@ -25,6 +25,7 @@ from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import RunAborted
 from kassasync.fortnox import models as fx
 from kassasync.fortnox.client import FortnoxClient
+from kassasync.fortnox.errors import NotFound
 from kassasync.pos import records
 from kassasync.pos.store import PosStore
 from kassasync.sync import articles as catalogue
@@ -97,6 +98,9 @@ class Puller:
         self.client, self.store, self.settings, self.facts = client, store, settings, facts
         self.backup_dir, self.clock, self.progress, self.cancel = backup_dir, clock, progress, cancel
         self.result = PullResult()
+        self._started = clock.now()
+        self._price_list: str | None = None
+        self._prefetched: set[str] = set()  # details fetched by sold_first, not to be fetched again
 
     def today(self) -> date:
         return self.clock.now().astimezone(STOCKHOLM).date()
@@ -105,20 +109,53 @@ class Puller:
         return everything or self.store.cursor(FULL_PASS_CURSOR) != self.today().isoformat()
 
     def run(self, everything: bool) -> PullResult:
+        self.setup(everything)
+        return self.catalogue()
+
+    def setup(self, everything: bool) -> None:
+        """What a push needs first: predefined accounts, the chart, customers (short lists)."""
+        self._started = self.clock.now()
         self.predefined_accounts()
         if self.settings.integration_mode is IntegrationMode.START:
-            return self.result
-        full = self.result.full_pass = self.wants_full_pass(everything)
-        started = self.clock.now()
+            return
+        self.result.full_pass = self.wants_full_pass(everything)
         self.accounts()
-        self.customers(full, started)
-        price_list = self.cash_customer_price_list()
+        self.customers(self.result.full_pass, self._started)
+        self._price_list = self.cash_customer_price_list()
+
+    def catalogue(self) -> PullResult:
+        """The articles and prices: with a detail per new article, the long part of a first pull."""
+        if self.settings.integration_mode is IntegrationMode.START:
+            return self.result
+        full, started = self.result.full_pass, self._started
         self.articles(full, started)
-        if price_list is not None:
-            self.prices(price_list, full, started)
+        if self._price_list is not None:
+            self.prices(self._price_list, full, started)
         if full:
             self.store.set_cursor(FULL_PASS_CURSOR, self.today().isoformat())
         return self.result
+
+    def sold_first(self, numbers: Iterable[str]) -> None:
+        """The details of the articles pending receipts sell and the company file has not from Fortnox
+        yet, before the push: their sales accounts decide the booking (a gift card is 2421), and the
+        receipts need not wait for a whole first pull. The article pass then skips them."""
+        if self.settings.integration_mode is IntegrationMode.START:
+            return
+        wanted: list[records.Article] = []
+        for number in sorted(set(numbers)):
+            self._check_cancel()
+            known = self.store.get_article(number)
+            if known is not None and known.origin is records.Origin.FORTNOX:
+                continue
+            try:
+                detail = self.client.get_article(number)
+            except NotFound:
+                continue  # not in Fortnox: the push says so for its receipt
+            self._prefetched.add(number)
+            article = catalogue.from_detail(detail, detail)
+            if detail.active and article is not None:
+                wanted.append(article)
+        self.store.upsert_articles(wanted)
 
     # -- steps ---------------------------------------------------------------------------------------
 
@@ -217,7 +254,9 @@ class Puller:
                     known = self.store.get_article(row.article_number)
                     if known is not None and known.origin is not records.Origin.FORTNOX:
                         known = None  # the register's own article: Fortnox's detail decides
-                    is_changed = changed is None or row.article_number in changed
+                    is_changed = (changed is None or row.article_number in changed) and (
+                        row.article_number not in self._prefetched
+                    )
                     if catalogue.needs_detail(row, known, is_changed):
                         self._check_cancel()  # a detail a request: stop between them, not per page
                         details += 1
