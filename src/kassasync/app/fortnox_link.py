@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from kassasync.app.settings_form import ConnectedCompany, FortnoxLookups
 from kassasync.config import Settings
-from kassasync.fortnox.auth import BrowserOpener, missing_scopes
+from kassasync.fortnox.auth import WAREHOUSE_SCOPE, BrowserOpener, missing_scopes
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.fortnox.errors import NotFound
 from kassasync.paths import AppPaths
@@ -57,7 +57,7 @@ class _Lookups:
     def login_lacks_warehouse(self) -> bool:
         """Read from the stored token's scope, without asking Fortnox."""
         tokens = FortnoxContext.create(self.settings, self.paths).store.load()
-        return bool(missing_scopes(tokens, stock_module=True))
+        return WAREHOUSE_SCOPE in missing_scopes(tokens, stock_module=True)
 
     def customer_exists(self, number: str) -> bool:
         client = FortnoxContext.create(self.settings, self.paths).client()
