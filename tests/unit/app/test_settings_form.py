@@ -26,6 +26,7 @@ from kassasync.config import (
     Settings,
 )
 from kassasync.errors import RunAborted
+from kassasync.fortnox.auth import SCOPES
 from kassasync.pos.store import PosStore
 
 SHOP = ConnectedCompany("Demo Butik AB", "556677-8899")
@@ -222,7 +223,7 @@ def test_organisation_numbers_compare_by_digits() -> None:
     assert mismatch_warning(None, SHOP) is None
 
 
-AGENT_SCOPES = "companyinformation bookkeeping settings article price customer invoice payment".split()
+AGENT_SCOPES = SCOPES  # the agent's own list, without Lagermodul's warehouse
 
 
 @pytest.mark.parametrize(
