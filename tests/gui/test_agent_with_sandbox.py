@@ -8,15 +8,14 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from tests.integration.sync.conftest import oauth_login
 
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
-from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, Schedule, Settings, save_settings
-from kassasync.fortnox.tokens import FileTokenStore, TokenSet
+from kassasync.fortnox.tokens import FileTokenStore
 from kassasync.paths import AppPaths
 from kassasync.pos.demo import make_demo_company
 from kassasync.pos.records import OutboxState
@@ -48,9 +47,7 @@ def _home(tmp_path: Path, sandbox: RunningSandbox) -> tuple[Path, Path]:
     company = home / "butik"
     company.mkdir()
     make_demo_company(company_file(company), days=1).close()
-    FileTokenStore(paths.token_file).save(
-        TokenSet.from_response(sandbox.issue_tokens(), datetime.now(tz=STOCKHOLM))
-    )
+    oauth_login(sandbox, FileTokenStore(paths.token_file), stock_module=False)  # the agent's own scopes
     fortnox = FortnoxSettings(
         api_url=sandbox.api_url,
         auth_url=f"{sandbox.base_url}/oauth-v1",
