@@ -13,8 +13,16 @@ are not theirs), one after another against the same tenant:
 Then a naive baseline, what peers do: one GET /3/articles/{n} per article and a fixed 250 ms pause
 per call (scaled with the limit, see below), on a 200-article slice.
 
-Figures: ``requests`` against ``requests_minimum`` (pages of 500 for every list, the fixed lookups of
-tests/integration/sync/test_full_integration.py, one POST per receipt or register-day); ``wall_s``
+The sandbox's article list rows are real-shaped (``VAT: null``, ``SalesPrice: null``, as recorded
+Fortnox traffic shows), so a first pull fetches one article detail per article: that is in the
+minimum. ``resume_requests_ratio``: a first pull on a fresh copy, SIGKILLed once half the details are
+fetched, then run again; both runs' requests over the full pull's (goal <= 1.02). ``push_delay_s``:
+how long a receipt sold as the first pull starts waits for the push (the engine first
+pulls the short lists, the details of the articles being sold and then pushes, before the catalogue).
+
+Figures: ``requests`` against ``requests_minimum`` (pages of 500 for every list, one detail per new
+article, the fixed lookups of tests/integration/sync/test_full_integration.py, one POST per receipt or
+register-day); ``wall_s``
 (the engine's own run time per phase, summed) against ``bound_s`` = requests / Fortnox's rate;
 ``429s`` from the sandbox's counters; ``peak_rss_mb``: the pull's child process's own peak (its
 /proc/self/status VmHWM; RUSAGE_CHILDREN would count this parent's pages at fork); ``upsert_s``: time
@@ -60,7 +68,8 @@ FORTNOX_LIMIT, ENGINE_LIMIT, WINDOW_S = 25, 24, 5.0
 PAGE = 500
 RECEIPTS_PER_DAY = 24  # the demo register day: 12 receipts on each of its two registers
 NAIVE_PAUSE_S = 0.25
-GOAL_REQUESTS, GOAL_WALL, GOAL_RSS_MB = 1.05, 1.10, 150.0
+GOAL_REQUESTS, GOAL_WALL, GOAL_RSS_MB, GOAL_RESUME = 1.05, 1.10, 150.0, 1.02
+SCHEDULE_INTERVAL_S = 15 * 60  # the default schedule (config.Schedule.every_minutes)
 
 
 def pages(n: int) -> int:
@@ -143,7 +152,19 @@ def child(job: dict[str, Any]) -> None:
         rate_window_s=job["rate_window_s"],
     )
     request = SyncRequest(kind="everything", pull=job["pull"], push=job["push"], trigger="cli")
-    report = engine.run(request)
+    started = time.monotonic()
+    pushed: list[float] = []
+
+    def watch(event: object) -> None:
+        """First sync: say when the push is done (the first catalogue event after the receipts)."""
+        step = getattr(event, "step", None)
+        if step == "receipts" and not pushed:
+            pushed.append(0.0)
+        if step == "articles" and pushed and pushed[0] == 0.0:
+            pushed[0] = time.monotonic() - started
+            print(f"PUSHED {pushed[0]:.3f}", flush=True)
+
+    report = engine.run(request, emit=watch)
     result = {
         "outcome": report.outcome.value,
         "errors": [e.detail for e in report.errors][:5],
@@ -223,6 +244,64 @@ def sandbox_page_s(sandbox: Any, samples: int = 5) -> dict[str, float]:
         result[name] = (time.perf_counter() - started) / samples
     session.close()
     return result
+
+
+def resume_after_kill(
+    sandbox: Any, job: dict[str, Any], env: dict[str, str], company: Path, days: int, articles: int
+) -> int:
+    """A first pull killed with SIGKILL once half the article details are fetched, then run again to the
+    end: the requests of both (the full pull's are the comparison)."""
+    from kassasync.pos.demo import make_demo_company
+
+    company.mkdir(parents=True)
+    make_demo_company(company_file(company), days=days).close()
+    spec = {**job, "name": "killed", "company_dir": str(company), "pull": True, "push": False}
+    sandbox.reset_counters()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    while proc.poll() is None:
+        details = sandbox.counters()["requests"].get("GET /3/articles/{ArticleNumber}", 0)
+        if details >= articles // 2:
+            proc.kill()
+            break
+        time.sleep(0.05)
+    proc.wait()
+    killed, _ = counted(sandbox)
+    sandbox.reset_counters()
+    resumed = run_child({**spec, "name": "resumed"}, env)
+    used, _ = counted(sandbox)
+    print(f"killed_requests: {killed}")
+    print(f"resumed_requests: {used}")
+    print(f"resumed_outcome: {resumed['outcome']}")
+    return killed + used
+
+
+def push_delay(job: dict[str, Any], env: dict[str, str], company: Path, days: int) -> float:
+    """A first sync (pull and push) on a fresh company file: seconds from its start until the pending
+    receipts are posted, while the long article pull is still ahead; the run is then killed."""
+    from kassasync.pos.demo import make_demo_company
+
+    company.mkdir(parents=True)
+    make_demo_company(company_file(company), days=days).close()
+    spec = {**job, "name": "first-sync", "company_dir": str(company), "pull": True, "push": True}
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    delay = float("nan")
+    for line in proc.stdout:
+        if line.startswith("PUSHED "):
+            delay = float(line.split()[1])
+            break
+    proc.kill()
+    proc.wait()
+    return delay
 
 
 def counted(sandbox: Any) -> tuple[int, int]:
@@ -305,6 +384,7 @@ def run(args: argparse.Namespace) -> None:
             + pages(len(tenant.customers))
             + 1  # the cash customer (its price list)
             + pages(len(tenant.articles))
+            + len(tenant.articles)  # real list rows carry VAT null: one detail per (new) article
             + pages(prices)
         )
         sandbox.reset_counters()
@@ -312,6 +392,15 @@ def run(args: argparse.Namespace) -> None:
         rusage_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         peak_rss_mb = pull["vm_hwm_kb"] / 1024
         phases.append(Phase("pull", pull, pull_minimum, *counted(sandbox)))
+
+        # The resume: the same first pull on a fresh copy, killed (SIGKILL) half way through the article
+        # details, then run again; both runs' requests over the full pull's.
+        killed_shop = home / "butik-kill"
+        resume_requests = resume_after_kill(sandbox, job, env, killed_shop, days, len(tenant.articles))
+        resume_ratio = resume_requests / phases[0].used
+
+        # A receipt's wait for the push while a first big pull runs (the engine pushes first).
+        receipt_wait_s = push_delay(job, env, home / "butik-first", days)
 
         # The summaries' company: the same file, pulled, receipts still pending.
         shop_summaries.mkdir()
@@ -342,6 +431,15 @@ def run(args: argparse.Namespace) -> None:
         page_s = sandbox_page_s(sandbox)
 
     report(args, phases, peak_rss_mb, seed_s, company_s, len(receipts), len(register_days), rate, k)
+    print(f"resume_requests: {resume_requests}")
+    print(f"resume_requests_ratio: {resume_ratio:.4f}")
+    print(f"goal_resume: {'met' if resume_ratio <= GOAL_RESUME else 'missed'}")
+    print(f"push_delay_s: {receipt_wait_s:.2f}")
+    # Requests before the push are rate-bound: at Fortnox's own rate the wait is about K times longer.
+    at_fortnox = receipt_wait_s * k
+    print(f"push_delay_s_at_fortnox_rate: {at_fortnox:.1f}")
+    print(f"goal_push_delay: {'met' if at_fortnox < SCHEDULE_INTERVAL_S else 'missed'} (interval 15 min)")
+    print(f"first_pull_s: {pull['duration_s']:.2f}")
     print(f"rusage_children_maxrss_mb: {rusage_mb:.1f}")
     print(
         "note: ru_maxrss of a child counts the parent's resident pages at fork/exec on Linux (this process "

@@ -141,6 +141,8 @@ def configure_tenant(state: SandboxState, name: str, body: dict[str, Any]) -> Re
             tenant.set_account_active(int(number), bool(active))
         for code, manual in body.get("series_manual", {}).items():
             tenant.set_series_manual(code, bool(manual))
+        if "redirect_uris" in body:  # what the integration registered in the developer portal
+            state.integration_of(name).redirect_uris = tuple(body["redirect_uris"] or ())
         if "licensed_scopes" in body:
             scopes = body["licensed_scopes"]
             tenant.licensed_scopes = None if scopes is None else set(scopes)

@@ -37,10 +37,12 @@ def invalid(code: int, message: str) -> ApiError:
 
 
 # Verified codes (REFERENCE §4.11).
+INVALID_CONTENT_TYPE = (1000031, "Invalid content type")  # REFERENCE §4.1; a vendor's notes, 2026-04
 ARTICLE_NOT_FOUND = (2000428, "Kan inte hitta artikeln.")
 CUSTOMER_NOT_FOUND = (2000433, "Kan inte hitta kunden.")
 INVOICE_NOT_FOUND = (2000434, "Kan inte hitta fakturan.")
 TERMS_NOT_FOUND = (2000429, "Kan inte hitta betalningsvillkoret.")
+UNIT_NOT_FOUND = (2000432, "Kan inte hitta enheten.")
 PRICE_NOT_FOUND = (2000430, "Kan inte hitta priset.")
 PRICE_LIST_NOT_FOUND = (2000431, "Kan inte hitta prislistan.")
 ACCOUNT_NOT_FOUND = (2000423, "Kunde inte hitta konto")

@@ -88,7 +88,10 @@ def compute_line(tenant: Tenant, invoice: Record, raw: dict[str, Any], row_id: i
     if raw.get("Price") not in (None, ""):
         price_ore = ore_of(raw["Price"], "Price")
     else:
+        # Price lists hold prices excluding VAT; an invoice with VAT-included prices shows them with VAT.
         price_ore = list_price_ore(tenant, invoice["PriceList"], number, quantity) if number else 0
+        if invoice["VATIncluded"]:
+            price_ore = round_ore(Decimal(price_ore) * (100 + vat) / 100)
     account = _account(tenant, invoice, raw, article, vat)
     discount = decimal_of(raw.get("Discount", 0), "Discount")
     discount_type = str(raw.get("DiscountType") or "PERCENT")

@@ -42,8 +42,12 @@ def _page(status: int, message: str) -> Response:
 
 
 def redirect_allowed(integration: Integration, uri: str) -> bool:
-    """Exact match with a registered URI, or any loopback URI for the sandbox's own integrations."""
-    return uri in integration.redirect_uris or (integration.allow_loopback and bool(LOOPBACK.match(uri)))
+    """An integration with a registered redirect URI accepts exactly that URI, as Fortnox's developer
+    portal does (another port or path is refused). Only the sandbox's own integrations without one
+    accept any loopback URI, so parallel test runs can each listen on a free port."""
+    if integration.redirect_uris:
+        return uri in integration.redirect_uris
+    return integration.allow_loopback and bool(LOOPBACK.match(uri))
 
 
 def _redirect(uri: str, params: dict[str, str]) -> Response:

@@ -37,6 +37,7 @@ class Tenant:
     payments: dict[int, Record] = field(default_factory=dict)
     modes_of_payment: dict[str, Record] = field(default_factory=dict)
     terms_of_payment: dict[str, Record] = field(default_factory=dict)
+    units: dict[str, Record] = field(default_factory=dict)
     locked_until: date | None = None
     warehouse: bool = False
     allow_negative_stock: bool = False

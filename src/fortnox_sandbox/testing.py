@@ -128,7 +128,8 @@ class RunningSandbox:
 
     def configure_tenant(self, tenant: str = "demo", **settings: Any) -> dict[str, Any]:
         """warehouse, allow_negative_stock, invoice_rounding, vat_per_row, accounting_method, locked_until,
-        remove_financial_year_for, accounts_active, series_manual, licensed_scopes (docs/fortnox-api.md)."""
+        remove_financial_year_for, accounts_active, series_manual, licensed_scopes, redirect_uris
+        (docs/fortnox-api.md)."""
         result: dict[str, Any] = self._admin("PUT", f"tenants/{tenant}", settings)
         return result
 

@@ -133,6 +133,8 @@ class SandboxApp:
             return json_response(403, errors.ApiError(403, *errors.MISSING_SCOPE).body())
         if tenant.licensed_scopes is not None and route.scope not in tenant.licensed_scopes:
             return json_response(403, errors.ApiError(403, *errors.NO_LICENCE).body())
+        if refuses_content_type(request, route):
+            return json_response(400, errors.invalid(*errors.INVALID_CONTENT_TYPE).body())
         try:
             ctx = self._context(request, route, tenant)
             with self.state.lock:
@@ -156,6 +158,16 @@ class SandboxApp:
                 raise errors.invalid(*errors.BAD_JSON) from None
         base_url = request.host_url.rstrip("/")
         return Ctx(self.state, tenant, query, body, base_url, self.state.clock.local_naive())
+
+
+ACTIONS = ("/bookkeep", "/cancel", "/credit")
+
+
+def refuses_content_type(request: Request, route: Route) -> bool:
+    """ "Fortnox may return error 1000031 if bookkeep or credit requests omit a JSON content type" (an
+    app vendor's release notes, 2026-04): action PUTs carry no body, and still need the header."""
+    json_body = request.mimetype == "application/json"
+    return request.method == "PUT" and route.template.endswith(ACTIONS) and not json_body
 
 
 def _bearer(request: Request) -> str:

@@ -84,13 +84,20 @@ DEFAULT_PAYMENT_MAPPING: dict[str, PaymentMapping] = {
 }
 
 
+DEFAULT_REDIRECT_PORT = 47163
+
+
 class FortnoxSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     api_url: str = FORTNOX_API_URL
     auth_url: str = FORTNOX_AUTH_URL
     client_id: str | None = None
-    redirect_port: int = Field(default=0, ge=0, le=65535, description="0: any free loopback port")
+    # Fortnox accepts only the redirect URI registered for the integration, so the port is fixed:
+    # http://127.0.0.1:47163/callback (docs/deployment.md). 0 = any free port (the sandbox, tests).
+    redirect_port: int = Field(
+        default=DEFAULT_REDIRECT_PORT, ge=0, le=65535, description="0: any free loopback port"
+    )
     tenant_name: str | None = None
     organisation_number: str | None = None
 

@@ -55,7 +55,9 @@ def test_logging_in_from_the_dialog_keeps_it_responsive_and_brings_fortnox_check
     PosStore.create(company, "Hörnbutiken i Sundsvall AB", "5561234567").close()
     settings = Settings(
         company_path=company.parent,
-        fortnox=FortnoxSettings(api_url=fortnox.api_url, auth_url=f"{fortnox.base_url}/oauth-v1"),
+        fortnox=FortnoxSettings(
+            api_url=fortnox.api_url, auth_url=f"{fortnox.base_url}/oauth-v1", redirect_port=0
+        ),
     )
     save_settings(settings, paths.settings_file)
     browser = SlowBrowser()

@@ -1,8 +1,9 @@
 """Articles (scope article), price lists and prices (scope price). REFERENCE §5.7, §5.9.
 
 Article list rows are thin and carry numbers as strings, as the spec's fortnox_ArticleListItem
-declares (no Active, SalesAccount, StockGoods, Type). `SalesPrice` is the price in the preselected
-price list at FromQuantity 0.
+declares (no Active, SalesAccount, StockGoods, Type), and, as recorded traffic shows, `VAT: null` and
+`SalesPrice: null`: only the detail carries the VAT and the sales account. The detail's `SalesPrice` is
+the price in the preselected price list at FromQuantity 0; prices are held excluding VAT.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from fortnox_sandbox.api.common import (
     contains,
     listing,
     number_key,
-    one_filter,
     sort,
     url,
     wrapped,
@@ -29,6 +29,7 @@ from fortnox_sandbox.api.common import (
 from fortnox_sandbox.numbers import decimal_of, num, ore_of, sek, sek_text, text
 from fortnox_sandbox.routing import LIST_PARAMS, Route
 from fortnox_sandbox.seed import ZERO, article_record
+from fortnox_sandbox.shapes import ARTICLE_UNSET
 from fortnox_sandbox.tenant import Record
 
 ARTICLE_SEARCH = ("articlenumber", "description", "ean", "suppliernumber", "manufacturer", "webshop")
@@ -44,7 +45,6 @@ def disposable(article: Record) -> Decimal:
 
 
 def render_article_row(ctx: Ctx, a: Record) -> dict[str, Any]:
-    price = sales_price_ore(ctx, a["ArticleNumber"])
     return {
         "@url": url(ctx, "articles", a["ArticleNumber"]),
         "ArticleNumber": a["ArticleNumber"],
@@ -53,13 +53,13 @@ def render_article_row(ctx: Ctx, a: Record) -> dict[str, Any]:
         "EAN": a["EAN"],
         "Housework": False,
         "PurchasePrice": sek_text(a["PurchasePriceOre"]),
-        "QuantityInStock": num(a["QuantityInStock"]),
+        "QuantityInStock": text(a["QuantityInStock"]),
         "ReservedQuantity": text(a["ReservedQuantity"]),
-        "SalesPrice": None if price is None else sek_text(price),
-        "StockPlace": "",
+        "SalesPrice": None,  # recorded list rows carry null whatever the price (articles/all)
+        "StockPlace": a.get("StockPlace"),
         "StockValue": sek_text(int(a["PurchasePriceOre"] * max(a["QuantityInStock"], ZERO))),
         "Unit": a["Unit"],
-        "VAT": str(a["VAT"]),
+        "VAT": None,  # only the detail tells the VAT (recorded articles/all vs find_id_1)
         "WebshopArticle": False,
     }
 
@@ -67,6 +67,7 @@ def render_article_row(ctx: Ctx, a: Record) -> dict[str, Any]:
 def render_article(ctx: Ctx, a: Record) -> dict[str, Any]:
     price = sales_price_ore(ctx, a["ArticleNumber"])
     return {
+        **ARTICLE_UNSET,
         "@url": url(ctx, "articles", a["ArticleNumber"]),
         "Active": a["Active"],
         "ArticleNumber": a["ArticleNumber"],
@@ -82,7 +83,6 @@ def render_article(ctx: Ctx, a: Record) -> dict[str, Any]:
         "ExportAccount": 3105,
         "Height": 0,
         "Housework": False,
-        "Manufacturer": "",
         "ManufacturerArticleNumber": "",
         "Note": "",
         "PurchaseAccount": 4010,
@@ -92,11 +92,11 @@ def render_article(ctx: Ctx, a: Record) -> dict[str, Any]:
         "SalesAccount": a["SalesAccount"],
         "SalesPrice": None if price is None else sek(price),
         "StockGoods": a["StockGoods"],
-        "StockPlace": "",
+        "StockPlace": a.get("StockPlace"),
         "StockValue": sek(int(a["PurchasePriceOre"] * max(a["QuantityInStock"], ZERO))),
         "StockWarning": 0,
         "Type": a["Type"],
-        "Unit": a["Unit"],
+        "Unit": a["Unit"] or None,
         "VAT": a["VAT"],
         "WebshopArticle": False,
         "Weight": 0,
@@ -112,7 +112,6 @@ def find_article(ctx: Ctx, number: str) -> Record:
 
 
 def list_articles(ctx: Ctx, p: dict[str, str]) -> Reply:
-    one_filter(ctx, ARTICLE_SEARCH)
     items = cached_list(ctx, "articles", len(ctx.tenant.articles), lambda: article_items(ctx))
     return listing(ctx, "Articles", items, lambda a: render_article_row(ctx, a))
 

@@ -90,13 +90,6 @@ def contains(value: Any, needle: str) -> bool:
     return needle.lower() in str(value or "").lower()
 
 
-def one_filter(ctx: Ctx, allowed: Sequence[str]) -> None:
-    """ "Only one resource specific filter can be used at a time" (REFERENCE §4.5)."""
-    used = [k for k in allowed if k in ctx.query]
-    if len(used) > 1:
-        raise errors.invalid(*errors.INVALID_PARAMETER)
-
-
 def active_filter(ctx: Ctx, records: list[Record]) -> list[Record]:
     flag = ctx.query.get("filter")
     if flag is None:

@@ -15,16 +15,18 @@ from fortnox_sandbox.api.common import (
     contains,
     listing,
     number_key,
-    one_filter,
     sort,
     url,
     wrapped,
 )
+from fortnox_sandbox.numbers import decimal_of
 from fortnox_sandbox.routing import LIST_PARAMS, Route
 from fortnox_sandbox.seed import customer_record
+from fortnox_sandbox.shapes import CUSTOMER_UNSET
 from fortnox_sandbox.tenant import Record
 
 CUSTOMER_SEARCH = ("customernumber", "name", "zipcode", "city", "email", "phone", "organisationnumber")
+COUNTRIES = {"SE": "Sverige", "NO": "Norge", "DK": "Danmark", "FI": "Finland"}
 TEXT_FIELDS = (
     "Name",
     "OrganisationNumber",
@@ -54,14 +56,21 @@ def render_customer_row(ctx: Ctx, c: Record) -> dict[str, Any]:
     }
 
 
-def render_customer(ctx: Ctx, c: Record) -> dict[str, Any]:
-    body = {k: v for k, v in c.items() if not k.startswith("_")}
+def render_customer(ctx: Ctx, c: Record, *, written: bool = False) -> dict[str, Any]:
+    """Unset text Fortnox sends as null where the recordings show null (the list rows say "").
+
+    `SalesAccount` is a string in a GET and a number in the answer to a write, as recorded
+    (customers/find_with_sales_account vs save_new_with_sales_account)."""
+    body: dict[str, Any] = dict(CUSTOMER_UNSET)
+    for key, value in c.items():
+        if not key.startswith("_"):
+            body[key] = None if value == "" and CUSTOMER_UNSET.get(key, "") is None else value
     body["@url"] = url(ctx, "customers", c["CustomerNumber"])
+    account = c.get("SalesAccount")
+    body["SalesAccount"] = account if account is None or written else str(account)
     body.update(
         {
             "Currency": "SEK",
-            "CountryCode": "SE",
-            "Phone2": "",
             "VATNumber": "",
             "EmailInvoice": "",
             "DefaultDeliveryTypes": {"Invoice": "PRINT", "Order": "PRINT", "Offer": "PRINT"},
@@ -84,7 +93,6 @@ def find_customer(ctx: Ctx, number: str) -> Record:
 
 
 def list_customers(ctx: Ctx, p: dict[str, str]) -> Reply:
-    one_filter(ctx, CUSTOMER_SEARCH)
     items = cached_list(ctx, "customers", len(ctx.tenant.customers), lambda: customer_items(ctx))
     return listing(ctx, "Customers", items, lambda c: render_customer_row(ctx, c))
 
@@ -122,6 +130,11 @@ def apply_customer(ctx: Ctx, customer: Record, data: dict[str, Any]) -> None:
         customer["Active"] = bool(data["Active"])
     if "Type" in data and data["Type"] in ("PRIVATE", "COMPANY"):
         customer["Type"] = data["Type"]
+    if data.get("CountryCode"):
+        customer["CountryCode"] = str(data["CountryCode"]).upper()
+        customer["Country"] = COUNTRIES.get(customer["CountryCode"], customer["CountryCode"])
+    if data.get("SalesAccount") not in (None, ""):
+        customer["SalesAccount"] = int(decimal_of(data["SalesAccount"], "SalesAccount"))
     if customer["PriceList"] not in ctx.tenant.price_lists:
         raise errors.not_found(*errors.PRICE_LIST_NOT_FOUND)
     if not customer["Name"]:
@@ -141,13 +154,13 @@ def create_customer(ctx: Ctx, p: dict[str, str]) -> Reply:
     record = customer_record(number, "", ctx.now)
     apply_customer(ctx, record, data)
     ctx.tenant.customers[number] = record
-    return Reply(201, {"Customer": render_customer(ctx, record)})
+    return Reply(201, {"Customer": render_customer(ctx, record, written=True)})
 
 
 def update_customer(ctx: Ctx, p: dict[str, str]) -> Reply:
     customer = find_customer(ctx, p["CustomerNumber"])
     apply_customer(ctx, customer, wrapped(ctx, "Customer"))
-    return Reply(200, {"Customer": render_customer(ctx, customer)})
+    return Reply(200, {"Customer": render_customer(ctx, customer, written=True)})
 
 
 def delete_customer(ctx: Ctx, p: dict[str, str]) -> Reply:

@@ -42,6 +42,13 @@ TERMS_OF_PAYMENT = (
     ("PF", "Postförskott"),
 )
 
+UNITS = (
+    ("st", "pcs", "styck"),
+    ("kg", "kg", "kilogram"),
+    ("h", "h", "timmar"),
+    ("förp", "pack", "förpackning"),
+)
+
 _NOUNS_12 = ("Havregryn", "Pasta", "Ris", "Yoghurt", "Fil", "Kaffebröd", "Juice", "Sylt", "Müsli", "Te")
 _NOUNS_6 = ("Tidning", "Magasin", "Serietidning", "Pocketbok", "Kartbok")
 _NOUNS_25 = ("Tvål", "Schampo", "Ljus", "Servetter", "Penna", "Anteckningsbok", "Kabel", "Hörlurar", "Vante")
@@ -101,6 +108,7 @@ def new_tenant(name: str, database_number: int, company_name: str, org_number: s
         c: {"Code": c, "Description": d, "AccountNumber": a} for c, d, a in MODES_OF_PAYMENT
     }
     tenant.terms_of_payment = {c: {"Code": c, "Description": d} for c, d in TERMS_OF_PAYMENT}
+    tenant.units = {c: {"Code": c, "CodeEnglish": e, "Description": d} for c, e, d in UNITS}
     tenant.price_lists = {
         "A": {"Code": "A", "Description": "Prislista A", "Comments": "", "PreSelected": True},
         "B": {"Code": "B", "Description": "Personalpris", "Comments": "Personal 10 %", "PreSelected": False},
@@ -128,7 +136,16 @@ def article_record(
     }
 
 
+def excluding_vat(shelf_ore: int, vat: int) -> int:
+    """The price-list price (excluding VAT, whole öre, half-up) of a shelf price including VAT.
+
+    Fortnox price lists hold prices excluding VAT (Fortnox support, "Prislistor"), so the demo's shelf
+    prices are stored that way; × (1 + VAT) rounded half-up gives every core shelf price back exactly."""
+    return (2 * shelf_ore * 100 + 100 + vat) // (2 * (100 + vat))
+
+
 def add_article(tenant: Tenant, record: Record, price_ore: int) -> None:
+    """`price_ore`: the article's price in list A, excluding VAT."""
     tenant.articles[record["ArticleNumber"]] = record
     modified = record["_modified"]
     tenant.prices[("A", record["ArticleNumber"], ZERO)] = {"PriceOre": price_ore, "_modified": modified}
@@ -180,7 +197,7 @@ def seed_demo(today: date, now: datetime, generated_articles: int = 300) -> Tena
         if item["StockGoods"]:
             record["QuantityInStock"] = Decimal(rng.randint(5, 60))
             record["PurchasePriceOre"] = item["SalesPriceOre"] * 6 // 10
-        add_article(tenant, record, item["SalesPriceOre"])
+        add_article(tenant, record, excluding_vat(item["SalesPriceOre"], item["VAT"]))
     for i in range(generated_articles):
         vat, nouns = ((12, _NOUNS_12), (6, _NOUNS_6), (25, _NOUNS_25))[i % 3]
         number = str(5000 + i)
@@ -189,7 +206,7 @@ def seed_demo(today: date, now: datetime, generated_articles: int = 300) -> Tena
         record["QuantityInStock"] = Decimal(rng.randint(0, 40))
         price = rng.randint(10, 400) * 100 - rng.choice((0, 10, 50, 5))
         record["PurchasePriceOre"] = price // 2
-        add_article(tenant, record, price)
+        add_article(tenant, record, excluding_vat(price, vat))
     for number in tenant.articles:
         base = tenant.prices[("A", number, ZERO)]["PriceOre"]
         tenant.prices[("B", number, ZERO)] = {"PriceOre": base * 9 // 10, "_modified": old}
@@ -200,7 +217,9 @@ def seed_demo(today: date, now: datetime, generated_articles: int = 300) -> Tena
         old,
         PriceList=cash["PriceList"],
         TermsOfPayment="K",
-        ShowPriceVATIncluded=True,  # a shop's cash customer sees shelf prices, VAT included
+        # Invoices to the cash customer show VAT-included prices; its price list still holds prices
+        # excluding VAT, as every Fortnox price list does.
+        ShowPriceVATIncluded=True,
     )
     extras = (
         ("Sundsvalls Bygg AB", "556234-5678", "COMPANY"),
@@ -221,7 +240,7 @@ def seed_other(today: date, now: datetime) -> Tenant:
     """A second company, to test that the agent notices it is connected to the wrong one."""
     tenant = new_tenant("other", 100002, "Annat Bolag i Umeå AB", "559012-3450", today)
     old = now - timedelta(days=1)
-    add_article(tenant, article_record("1001", "Annan artikel", "", 25, False, "st", old), 10000)
+    add_article(tenant, article_record("1001", "Annan artikel", "", 25, False, "st", old), 8000)
     tenant.customers["1"] = customer_record("1", "Kassakund", old)
     return tenant
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from kassasync.app.settings_form import ConnectedCompany, FortnoxLookups
 from kassasync.config import Settings
-from kassasync.fortnox.auth import BrowserOpener
+from kassasync.fortnox.auth import WAREHOUSE_SCOPE, BrowserOpener, missing_scopes
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.fortnox.errors import NotFound
 from kassasync.paths import AppPaths
@@ -48,7 +48,16 @@ class _Lookups:
         self._lock = threading.Lock()
 
     def as_form_lookups(self) -> FortnoxLookups:
-        return FortnoxLookups(customer_exists=self.customer_exists, voucher_series=self.voucher_series)
+        return FortnoxLookups(
+            customer_exists=self.customer_exists,
+            voucher_series=self.voucher_series,
+            login_lacks_warehouse=self.login_lacks_warehouse,
+        )
+
+    def login_lacks_warehouse(self) -> bool:
+        """Read from the stored token's scope, without asking Fortnox."""
+        tokens = FortnoxContext.create(self.settings, self.paths).store.load()
+        return WAREHOUSE_SCOPE in missing_scopes(tokens, stock_module=True)
 
     def customer_exists(self, number: str) -> bool:
         client = FortnoxContext.create(self.settings, self.paths).client()

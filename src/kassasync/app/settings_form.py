@@ -47,6 +47,7 @@ class FortnoxLookups:
 
     customer_exists: Callable[[str], bool] | None = None
     voucher_series: Callable[[], Sequence[str]] | None = None
+    login_lacks_warehouse: Callable[[], bool] | None = None  # the stored login has no warehouse scope
 
 
 @dataclass
@@ -138,7 +139,7 @@ def validate(values: FormValues, base: Settings, lookups: FortnoxLookups = Fortn
     customer = _cash_customer(values, lookups, result)
     schedule = _schedule(values, result)
     payments = _payments(values, result)
-    warning = mismatch_warning(result.company, values.connected)
+    warning = mismatch_warning(result.company, values.connected) or _scope_warning(values, lookups)
     if warning:
         result.warnings["fortnox"] = warning
     if result.errors:
@@ -174,6 +175,19 @@ def validate(values: FormValues, base: Settings, lookups: FortnoxLookups = Fortn
         log.error("settings form produced invalid settings: %s", exc)
         result.errors["form"] = "Inställningarna kunde inte sparas. Kontrollera fälten."
     return result
+
+
+NEW_LOGIN_FOR_STOCK = (
+    "Ny inloggning behövs: Lagermodul kräver behörighet till lagret, som den nuvarande inloggningen i "
+    "Fortnox saknar. Spara och välj sedan ”Logga in”."
+)
+
+
+def _scope_warning(values: FormValues, lookups: FortnoxLookups) -> str | None:
+    """Lagermodul turned on after a login without the warehouse scope: say a new login is needed."""
+    if values.stock_module and lookups.login_lacks_warehouse is not None and lookups.login_lacks_warehouse():
+        return NEW_LOGIN_FOR_STOCK
+    return None
 
 
 def _company(values: FormValues, result: Validation) -> Path | None:

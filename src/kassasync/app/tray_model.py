@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from kassasync.app.state import AppState, Health
 from kassasync.clock import STOCKHOLM
-from kassasync.sync.events import StepProgress, SyncReport
+from kassasync.sync.events import StepProgress, SyncReport, time_left_text
 
 # Windows keeps 127 characters of a notification-area tooltip (NOTIFYICONDATAW.szTip is 128 with NUL).
 TOOLTIP_MAX = 127
@@ -78,7 +78,9 @@ def number(value: int) -> str:
 def progress_text(progress: StepProgress) -> str:
     if progress.total is None:
         return f"{progress.label} {number(progress.done)}"
-    return f"{progress.label} {number(progress.done)} / {number(progress.total)}"
+    left = time_left_text(progress.seconds_left)
+    shown = f"{progress.label} {number(progress.done)} / {number(progress.total)}"
+    return f"{shown}, {left}" if left else shown
 
 
 def when_text(moment: datetime, now: datetime) -> str:

@@ -55,7 +55,10 @@ def _run(args: argparse.Namespace) -> int:
         settings = Settings(
             company_path=company_file(company_dir),
             fortnox=FortnoxSettings(
-                api_url=sandbox.api_url, auth_url=f"{sandbox.base_url}/oauth-v1", client_id=sandbox.client_id
+                api_url=sandbox.api_url,
+                auth_url=f"{sandbox.base_url}/oauth-v1",
+                client_id=sandbox.client_id,
+                redirect_port=0,  # the sandbox's own integration accepts any loopback port
             ),
         )
         save_settings(settings, paths.settings_file)

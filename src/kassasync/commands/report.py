@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from kassasync.sync.events import Outcome, StepProgress, SyncEvent, SyncReport
+from kassasync.sync.events import Outcome, StepProgress, SyncEvent, SyncReport, time_left_text
 
 STEP_NAMES = {
     "predefined": "Förvalda konton",
@@ -48,6 +48,8 @@ class ProgressLine:
         if not isinstance(event, StepProgress):
             return
         count = f"{event.done}" if event.total is None else f"{event.done} / {event.total}"
+        left = time_left_text(event.seconds_left)
+        count = f"{count}, {left}" if left else count
         if self.tty:
             self.stream.write(f"\r\033[K{event.label}: {count}")
             self.stream.flush()

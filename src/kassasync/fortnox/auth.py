@@ -48,6 +48,23 @@ SCOPES: tuple[str, ...] = (
     "invoice",
     "payment",
 )
+WAREHOUSE_SCOPE = "warehouse"  # the warehouse API (/api/warehouse/...), needed with Lagermodul
+
+
+def login_scopes(stock_module: bool) -> tuple[str, ...]:
+    """What the login asks for: the scopes the mode needs, and only those (a token has exactly the
+    scopes its login asked for; a connector's changelog: "Warehouse scope not added with OAuth")."""
+    return (*SCOPES, WAREHOUSE_SCOPE) if stock_module else SCOPES
+
+
+def missing_scopes(tokens: TokenSet | None, stock_module: bool) -> list[str]:
+    """Scopes the mode needs that the stored login lacks; none known when the token says no scope."""
+    if tokens is None or not tokens.scope.strip():
+        return []
+    granted = set(tokens.scope.split())
+    return [scope for scope in login_scopes(stock_module) if scope not in granted]
+
+
 REFRESH_MARGIN_S = 300.0  # refresh this long before expiry, so a request never carries a dying token
 LOCK_TIMEOUT_S = 60.0
 TOKEN_TIMEOUT = (5.0, 30.0)
@@ -293,7 +310,16 @@ def login(
 
     opener = browser_opener or webbrowser.open
     clock = clock or SystemClock()
-    server = _CallbackServer(("127.0.0.1", redirect_port), _CallbackHandler)
+    try:
+        server = _CallbackServer(("127.0.0.1", redirect_port), _CallbackHandler)
+    except OSError as exc:  # the fixed port is taken: another program (or another login) listens there
+        raise LoginFailed(
+            f"cannot listen on 127.0.0.1:{redirect_port} for the login callback: {exc}",
+            user_message=(
+                f"Inloggningen kunde inte starta: port {redirect_port} på datorn används redan av ett "
+                "annat program. Stäng det programmet (eller en annan pågående inloggning) och försök igen."
+            ),
+        ) from exc
     redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/callback"
     state = secrets.token_urlsafe(32)
     register_secret(state)

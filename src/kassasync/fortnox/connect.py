@@ -12,8 +12,17 @@ from dataclasses import dataclass
 
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Settings, load_settings, save_settings
-from kassasync.fortnox.auth import BrowserOpener, ClientCredentials, OAuthEndpoints, TokenManager, login
+from kassasync.fortnox.auth import (
+    BrowserOpener,
+    ClientCredentials,
+    OAuthEndpoints,
+    TokenManager,
+    login,
+    login_scopes,
+    missing_scopes,
+)
 from kassasync.fortnox.client import FortnoxClient
+from kassasync.fortnox.errors import ScopeMissing
 from kassasync.fortnox.models import CompanyInformation
 from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S, shared_limiter
 from kassasync.fortnox.tokens import TokenStore, choose_token_store
@@ -82,13 +91,18 @@ class FortnoxContext:
 def connect_company(
     context: FortnoxContext, *, browser_opener: BrowserOpener | None = None, timeout_s: float = 300.0
 ) -> CompanyInformation:
-    """Log in through the browser, read which company the token belongs to, and remember it in settings."""
+    """Log in through the browser, read which company the token belongs to, and remember it in settings.
+
+    The scopes follow the mode: with Lagermodul on (here or in the saved settings: the dialog may have
+    just saved it) the login also asks for ``warehouse``."""
+    on_disk = load_settings(context.paths.settings_file)
     login(
         context.credentials,
         context.endpoints,
         context.store,
         redirect_port=context.settings.fortnox.redirect_port,
         browser_opener=browser_opener,
+        scopes=login_scopes(context.settings.stock_module or on_disk.stock_module),
         timeout_s=timeout_s,
         clock=context.clock,
     )
@@ -105,3 +119,10 @@ def connect_company(
     save_settings(context.settings, context.paths.settings_file)
     log.info("connected to Fortnox company %s (%s)", company.company_name, company.organization_number)
     return company
+
+
+def check_login_scopes(context: FortnoxContext) -> None:
+    """Before a run: a login without the scopes the mode needs gets "new login needed", not a 403."""
+    missing = missing_scopes(context.store.load(), context.settings.stock_module)
+    if missing:
+        raise ScopeMissing(f"the stored login lacks the scopes {missing} the settings need")

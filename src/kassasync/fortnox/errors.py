@@ -80,6 +80,16 @@ class LoginRequired(FortnoxError, RunAborted):
     )
 
 
+class ScopeMissing(LoginRequired):
+    """The stored login lacks a scope the mode needs (Lagermodul turned on after logging in)."""
+
+    default_user_message = (
+        "Ny inloggning behövs: Lagermodul är påslagen, men inloggningen i Fortnox gjordes utan "
+        "behörighet till lagret. Välj ”Logga in” i Kassasyncs inställningar och godkänn igen. "
+        "Inga kvitton går förlorade; de skickas när du har loggat in."
+    )
+
+
 class LoginFailed(FortnoxError, RunAborted):
     """The browser login did not complete (refused, wrong state, timed out)."""
 

@@ -32,6 +32,10 @@ def _to_decimal(value: Any) -> Any:
     return value
 
 
+def _unset_to_zero(value: Any) -> Any:
+    return 0 if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
 Amount = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 OptInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
 OptDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
@@ -72,7 +76,8 @@ class Account(FortnoxModel):
 
 class PredefinedAccount(FortnoxModel):
     name: str = Field(alias="Name")
-    account: int = Field(alias="Account")  # 0: not set
+    # "", null and 0 all mean "not set" (REFERENCE §5.4; real tenants send each): kept as 0.
+    account: Annotated[int, BeforeValidator(_unset_to_zero)] = Field(default=0, alias="Account")
 
 
 class VoucherSeries(FortnoxModel):

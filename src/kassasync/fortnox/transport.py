@@ -122,6 +122,7 @@ class FortnoxTransport:
         self.options = options or ClientOptions()
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
+        self.list_total: int | None = None  # @TotalResources of the last list page read (progress)
         self.requests_made = 0
         self.rate_limited = 0  # 429s met
 
@@ -209,7 +210,9 @@ class FortnoxTransport:
         self, method: str, url: str, params: Mapping[str, Any] | None, data: bytes | None, token: str
     ) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"}
-        if data is not None:
+        if data is not None or method in ("POST", "PUT"):
+            # Also on the body-less action PUTs (bookkeep, cancel, credit): without it Fortnox may
+            # answer 1000031 "Invalid content type" (REFERENCE §4.1, a vendor's notes 2026-04).
             headers["Content-Type"] = "application/json"
         timeout = (self.options.connect_timeout_s, self.options.read_timeout_s)
         return self.session.request(method, url, params=params, data=data, headers=headers, timeout=timeout)
@@ -246,8 +249,10 @@ class FortnoxTransport:
         while True:
             body = self.request("GET", resource, params={**(params or {}), "limit": PAGE_LIMIT, "page": page})
             rows: list[dict[str, Any]] = body.get(key) or []
-            yield rows
             meta = body.get("MetaInformation") or {}
+            total = meta.get("@TotalResources")
+            self.list_total = int(total) if isinstance(total, int | str) and str(total).isdigit() else None
+            yield rows
             if not rows or page >= int(meta.get("@TotalPages") or 0):
                 return
             page += 1

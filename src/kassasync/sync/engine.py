@@ -20,7 +20,7 @@ from kassasync.clock import Clock, SystemClock
 from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import KassasyncError, RunAborted
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.fortnox.connect import FortnoxContext
+from kassasync.fortnox.connect import FortnoxContext, check_login_scopes
 from kassasync.fortnox.errors import LoginRequired
 from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
 from kassasync.fortnox.tokens import TokenStore
@@ -141,6 +141,7 @@ class SyncEngine:
                 context = FortnoxContext.create(
                     self.settings, self.paths, store=self.token_store, clock=self.clock
                 )
+                check_login_scopes(context)
                 client = context.client(
                     rate_limit=self.rate_limit, rate_window_s=self.rate_window_s, options=self.client_options
                 )
@@ -189,12 +190,21 @@ class SyncEngine:
                 progress=progress,
                 cancel=cancel,
             )
-            pulled = puller.run(everything=request.kind == "everything")
+            # Push first: the short lists the push needs, the details of the articles being sold, the
+            # receipts, and only then the catalogue (a first pull of a big one takes hours).
+            puller.setup(everything=request.kind == "everything")
+            sold: set[str] = set()
+            if request.push:
+                puller.sold_first(sold_articles(store))
+                sold = self._push(run, store, client, facts, progress, cancel)
+                if cancel.is_set():
+                    raise Cancelled("sync cancelled during the push")
+            pulled = puller.catalogue()
             run.steps.update(pulled.steps)
             run.errors += pulled.errors
         else:
             puller, pulled = None, None
-        sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
+            sold = self._push(run, store, client, facts, progress, cancel) if request.push else set()
         if cancel.is_set():
             raise Cancelled("sync cancelled during the push")
         if (
@@ -266,8 +276,16 @@ class SyncEngine:
         return PosStore.open(path, clock=self.clock)
 
     def _progress(self, emit: EventSink) -> Callable[[str, int, int | None], None]:
+        """Progress events with the time left, from each step's pace since its first event."""
+        started: dict[str, float] = {}
+
         def progress(step: str, done: int, total: int | None) -> None:
-            emit(StepProgress(step, STEP_LABELS.get(step, step), done, total))
+            now = time.monotonic()
+            first = started.setdefault(step, now)
+            left = None
+            if total is not None and 0 < done <= total and now > first:
+                left = (now - first) / done * (total - done)
+            emit(StepProgress(step, STEP_LABELS.get(step, step), done, total, left))
 
         return progress
 
@@ -302,3 +320,13 @@ def _log_report(report: SyncReport) -> None:
         report.requests_used,
         report.duration_s,
     )
+
+
+def sold_articles(store: PosStore) -> set[str]:
+    """The article numbers on the receipts waiting to be posted."""
+    return {
+        line.article_number
+        for receipt in store.pending_receipts()
+        for line in receipt.lines
+        if line.article_number is not None
+    }

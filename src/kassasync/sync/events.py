@@ -83,6 +83,19 @@ class StepProgress:
     label: str  # Swedish, e.g. "Hämtar artiklar"
     done: int
     total: int | None  # None when Fortnox has not told us yet
+    seconds_left: float | None = None  # from the step's pace so far; None until it can be told
+
+
+def time_left_text(seconds: float | None) -> str:
+    """Swedish: "ca 5 h 40 min kvar", "ca 12 min kvar", "under en minut kvar"; "" when unknown."""
+    if seconds is None:
+        return ""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "under en minut kvar"
+    if minutes < 60:
+        return f"ca {minutes} min kvar"
+    return f"ca {minutes // 60} h {minutes % 60} min kvar"
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import RunAborted
 from kassasync.fortnox import models as fx
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.money import div_half_up, from_decimal
+from kassasync.fortnox.errors import NotFound
 from kassasync.pos import records
 from kassasync.pos.store import PosStore
+from kassasync.sync import articles as catalogue
 from kassasync.sync.events import ReportedError, StepCounts
 from kassasync.sync.facts import FactsCache
 
@@ -35,8 +36,9 @@ log = logging.getLogger(__name__)
 
 CURSOR_OVERLAP = timedelta(minutes=2)
 STOCK_BATCH = 200  # itemIds per warehouse request: URL length (REFERENCE §5.14)
-VAT_RATES = frozenset({25, 12, 6, 0})
 FULL_PASS_CURSOR = "full_pass_day"
+ARTICLES_PASS = "articles_pass"  # the start of an article pass under way ("" when none)
+ARTICLE_BATCH = 50  # rows per commit: a killed pull loses at most this many detail requests
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -55,6 +57,7 @@ class PullResult:
     errors: list[ReportedError] = field(default_factory=list)
     article_numbers: set[str] = field(default_factory=set)  # changed (or, on a full pass, all) articles
     full_pass: bool = False
+    article_details: int = 0  # GET /3/articles/{n} made: new and changed articles lacking VAT
 
 
 def check_same_company(client: FortnoxClient, store: PosStore) -> fx.CompanyInformation:
@@ -79,29 +82,6 @@ def _digits(orgnr: str) -> str:
     return "".join(ch for ch in orgnr if ch.isdigit())[-10:]
 
 
-def gross_ore(price: Decimal, vat_rate: int, includes_vat: bool) -> int:
-    """A Fortnox price as the register's shelf price (VAT included, öre)."""
-    ore = from_decimal(price)
-    return ore if includes_vat else div_half_up(ore * (100 + vat_rate), 100)
-
-
-def article_from_row(row: fx.ArticleRow, prices_include_vat: bool) -> records.Article | None:
-    """The register's article for a Fortnox list row; None when it has no usable VAT rate."""
-    vat = None if row.vat is None else int(row.vat)
-    if vat is None or vat not in VAT_RATES or row.vat != vat:
-        return None
-    price = 0 if row.sales_price is None else gross_ore(row.sales_price, vat, prices_include_vat)
-    return records.Article(
-        article_number=row.article_number,
-        description=row.description,
-        vat_rate=vat,
-        sales_price_ore=price,
-        ean=row.ean or None,
-        unit=row.unit or None,
-        quantity_in_stock=row.quantity_in_stock or Decimal(0),
-    )
-
-
 class Puller:
     def __init__(
         self,
@@ -118,7 +98,9 @@ class Puller:
         self.client, self.store, self.settings, self.facts = client, store, settings, facts
         self.backup_dir, self.clock, self.progress, self.cancel = backup_dir, clock, progress, cancel
         self.result = PullResult()
-        self._prices_include_vat = True
+        self._started = clock.now()
+        self._price_list: str | None = None
+        self._prefetched: set[str] = set()  # details fetched by sold_first, not to be fetched again
 
     def today(self) -> date:
         return self.clock.now().astimezone(STOCKHOLM).date()
@@ -127,20 +109,53 @@ class Puller:
         return everything or self.store.cursor(FULL_PASS_CURSOR) != self.today().isoformat()
 
     def run(self, everything: bool) -> PullResult:
+        self.setup(everything)
+        return self.catalogue()
+
+    def setup(self, everything: bool) -> None:
+        """What a push needs first: predefined accounts, the chart, customers (short lists)."""
+        self._started = self.clock.now()
         self.predefined_accounts()
         if self.settings.integration_mode is IntegrationMode.START:
-            return self.result
-        full = self.result.full_pass = self.wants_full_pass(everything)
-        started = self.clock.now()
+            return
+        self.result.full_pass = self.wants_full_pass(everything)
         self.accounts()
-        self.customers(full, started)
-        price_list = self.cash_customer_price_list()
+        self.customers(self.result.full_pass, self._started)
+        self._price_list = self.cash_customer_price_list()
+
+    def catalogue(self) -> PullResult:
+        """The articles and prices: with a detail per new article, the long part of a first pull."""
+        if self.settings.integration_mode is IntegrationMode.START:
+            return self.result
+        full, started = self.result.full_pass, self._started
         self.articles(full, started)
-        if price_list is not None:
-            self.prices(price_list, full, started)
+        if self._price_list is not None:
+            self.prices(self._price_list, full, started)
         if full:
             self.store.set_cursor(FULL_PASS_CURSOR, self.today().isoformat())
         return self.result
+
+    def sold_first(self, numbers: Iterable[str]) -> None:
+        """The details of the articles pending receipts sell and the company file has not from Fortnox
+        yet, before the push: their sales accounts decide the booking (a gift card is 2421), and the
+        receipts need not wait for a whole first pull. The article pass then skips them."""
+        if self.settings.integration_mode is IntegrationMode.START:
+            return
+        wanted: list[records.Article] = []
+        for number in sorted(set(numbers)):
+            self._check_cancel()
+            known = self.store.get_article(number)
+            if known is not None and known.origin is records.Origin.FORTNOX:
+                continue
+            try:
+                detail = self.client.get_article(number)
+            except NotFound:
+                continue  # not in Fortnox: the push says so for its receipt
+            self._prefetched.add(number)
+            article = catalogue.from_detail(detail, detail)
+            if detail.active and article is not None:
+                wanted.append(article)
+        self.store.upsert_articles(wanted)
 
     # -- steps ---------------------------------------------------------------------------------------
 
@@ -207,53 +222,95 @@ class Puller:
                 )
             )
             return None
-        self._prices_include_vat = customer.show_price_vat_included
         return customer.price_list or "A"
 
     def articles(self, full: bool, started: datetime) -> None:
+        """Active articles, page by page; the detail (VAT, account, price) of new and changed ones only.
+
+        An incremental run lists only what changed, so each row lacking VAT is new or changed. A full
+        pass lists everything (to see removals) and first asks which articles changed since the
+        cursor: one more short listing instead of one detail request per article."""
         self._check_cancel()
         seen: set[str] = set()
         skipped: list[str] = []
+        details = 0
+        # A pass killed half way left its start in ARTICLES_PASS: the resumed pass counts from then, so
+        # what the killed one already fetched is "unchanged" and not fetched again (kill -9 included:
+        # rows are committed every ARTICLE_BATCH).
+        marker = self.store.cursor(ARTICLES_PASS) or None
+        pass_start = marker or started.isoformat()
+        self.store.set_cursor(ARTICLES_PASS, pass_start)
+        since = self._since("articles", full)
+        reference = self.store.cursor("articles") or marker  # None: a first pass, every article is new
+        changed: set[str] | None = None
+        if full and reference:
+            changed = self._changed_articles(datetime.fromisoformat(reference) - CURSOR_OVERLAP)
 
         def stream() -> Iterator[records.Article]:
-            for page in self.client.iter_article_pages(self._since("articles", full), active=True):
+            nonlocal details
+            for page in self.client.iter_article_pages(since, active=True):
                 self._check_cancel()
                 for row in page:
-                    article = article_from_row(row, self._prices_include_vat)
+                    known = self.store.get_article(row.article_number)
+                    if known is not None and known.origin is not records.Origin.FORTNOX:
+                        known = None  # the register's own article: Fortnox's detail decides
+                    is_changed = (changed is None or row.article_number in changed) and (
+                        row.article_number not in self._prefetched
+                    )
+                    if catalogue.needs_detail(row, known, is_changed):
+                        self._check_cancel()  # a detail a request: stop between them, not per page
+                        details += 1
+                        if details % 50 == 0:
+                            self.progress("articles", len(seen), self.client.list_total)
+                        detail = self.client.get_article(row.article_number)
+                        article = catalogue.from_detail(row, detail) if detail.active else None
+                        if not detail.active:
+                            continue  # deactivated since the listing: a full pass removes it
+                    else:
+                        article = catalogue.from_row(row, known)
                     if article is None:
                         skipped.append(row.article_number)
                         continue
                     seen.add(article.article_number)
                     yield article
-                self.progress("articles", len(seen), None)
+                self.progress("articles", len(seen), self.client.list_total)
 
         self.progress("articles", 0, None)
-        counts = self.store.upsert_articles(stream())
+        counts = self.store.upsert_articles(stream(), batch=ARTICLE_BATCH)
         removed = 0
         if full:
             removal = self.store.remove_articles_missing_from(seen, self.backup_dir)
             removed = removal.removed
             if removal.backup is not None:
                 log.info("backup before removing articles: %s", removal.backup)
-        self.store.set_cursor("articles", started.isoformat())
+        self.store.set_cursor("articles", pass_start)
+        self.store.set_cursor(ARTICLES_PASS, "")
         self.result.article_numbers |= seen
+        self.result.article_details = details
         self._count("articles", len(seen) + len(skipped), counts, removed=removed, failed=len(skipped))
         if skipped:
             self.result.errors.append(self._bad_vat(skipped))
+
+    def _changed_articles(self, since: datetime | None) -> set[str]:
+        return {
+            row.article_number for page in self.client.iter_article_pages(since, active=True) for row in page
+        }
 
     @staticmethod
     def _bad_vat(numbers: list[str]) -> ReportedError:
         shown = ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
         return ReportedError(
             user_message=(
-                f"{len(numbers)} artiklar har ingen giltig momssats i Fortnox (25, 12, 6 eller 0 %) och "
-                f"hämtades inte till kassan: {shown}. Ange momssatsen på artiklarna i Fortnox."
+                f"{len(numbers)} aktiva artiklar saknar giltig momssats i Fortnox (25, 12, 6 eller 0 %), "
+                f"inte heller på artikelkortet, och hämtades inte till kassan: {shown}. Ange momssatsen "
+                "på artiklarna i Fortnox; övriga artiklar har hämtats."
             ),
-            detail=f"articles without a valid VAT rate skipped: {numbers[:50]}",
+            detail=f"active articles without a usable VAT rate, even in the detail: {numbers[:50]}",
         )
 
     def prices(self, price_list: str, full: bool, started: datetime) -> None:
-        """The cash customer's price list, as shelf prices (VAT included) like the rest of the register."""
+        """The cash customer's price list as shelf prices: Fortnox's prices exclude VAT, whatever the
+        customer's ``ShowPriceVATIncluded`` says, so each is × (1 + the article's VAT)."""
         self._check_cancel()
         cursor = f"prices:{price_list}"
         pulled = 0
@@ -272,7 +329,7 @@ class Puller:
                 vat = vat_rate(row.article_number)
                 if vat is None or row.price is None:  # an inactive article's price: nothing to show
                     continue
-                ore = gross_ore(row.price, vat, self._prices_include_vat)
+                ore = catalogue.shelf_price_ore(row.price, vat)
                 yield records.Price(price_list, row.article_number, ore, row.from_quantity or Decimal(0))
 
         self.progress("prices", 0, None)

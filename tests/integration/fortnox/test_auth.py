@@ -54,7 +54,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: RunningSandbo
     monkeypatch.setenv("KASSASYNC_CLIENT_SECRET", sandbox.client_secret)
     monkeypatch.setenv("KASSASYNC_TOKEN_STORE", "file")
     paths = app_paths().ensure()
-    fortnox = FortnoxSettings(api_url=sandbox.api_url, auth_url=sandbox.base_url + "/oauth-v1")
+    fortnox = FortnoxSettings(
+        api_url=sandbox.api_url, auth_url=sandbox.base_url + "/oauth-v1", redirect_port=0
+    )
     save_settings(Settings(fortnox=fortnox), paths.settings_file)
     return tmp_path / "home"
 

@@ -29,7 +29,9 @@ def kassasync(home: Path, sandbox: RunningSandbox, *args: str) -> subprocess.Com
 def test_login_status_and_logout_from_the_command_line(tmp_path: Path, sandbox: RunningSandbox) -> None:
     home = tmp_path / "home"
     settings_file = home / "config" / "settings.json"
-    fortnox = FortnoxSettings(api_url=sandbox.api_url, auth_url=sandbox.base_url + "/oauth-v1")
+    fortnox = FortnoxSettings(
+        api_url=sandbox.api_url, auth_url=sandbox.base_url + "/oauth-v1", redirect_port=0
+    )
     save_settings(Settings(fortnox=fortnox), settings_file)
 
     assert kassasync(home, sandbox, "status").returncode == 1

@@ -105,8 +105,9 @@ def test_invoices_are_found_by_external_reference_as_a_substring(api: ApiSession
         "KS|REG1|R00012": 1,
         "R00012": 1,
     }
-    two_filters = api.get("/3/invoices", externalinvoicereference1="x", yourordernumber="y")
-    assert two_filters.json()["ErrorInformation"]["code"] == 2000588
+    # Two search parameters narrow together, as recorded (invoices/multi_param_find_by_hash).
+    two_filters = api.get("/3/invoices", externalinvoicereference1="R0001", yourordernumber="R00012")
+    assert [i["ExternalInvoiceReference1"] for i in two_filters.json()["Invoices"]] == ["KS|REG1|R00012"]
 
 
 def test_a_dropped_bookkeep_reply_leaves_the_invoice_booked(api: ApiSession, today: str) -> None:
@@ -251,3 +252,18 @@ def test_negative_stock_can_be_allowed_or_not_on_its_own(sandbox: RunningSandbox
     assert sandbox.configure_tenant(allow_negative_stock=True)["allow_negative_stock"] is True
     assert sandbox.configure_tenant(allow_negative_stock=False)["allow_negative_stock"] is False
     assert sandbox.configure_tenant()["warehouse"] is True
+
+
+def test_an_action_put_without_a_json_content_type_is_refused_with_1000031(
+    api: ApiSession, today: str
+) -> None:
+    number = api.post("/3/invoices", receipt_invoice(today, "KS|REG1|R0100", ROWS)).json()["Invoice"]
+    bare = requests.put(
+        f"{api.sandbox.base_url}/3/invoices/{number['DocumentNumber']}/bookkeep",
+        headers={"Authorization": api.session.headers["Authorization"], "Accept": "application/json"},
+        timeout=10,
+    )
+    assert bare.status_code == 400
+    assert bare.json()["ErrorInformation"]["code"] == 1000031
+    assert api.sandbox.state.tenant("demo").invoices[int(number["DocumentNumber"])]["Booked"] is False
+    assert api.put(f"/3/invoices/{number['DocumentNumber']}/bookkeep").status_code == 200

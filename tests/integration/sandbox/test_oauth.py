@@ -213,3 +213,26 @@ def test_a_scope_without_licence_gets_2001101(sandbox: RunningSandbox) -> None:
 def test_an_unknown_scope_is_refused_at_authorize(sandbox: RunningSandbox) -> None:
     response = authorize(sandbox, scope="companyinformation salary")
     assert "error=invalid_scope" in response.headers["Location"]
+
+
+def test_an_integration_with_a_registered_redirect_uri_accepts_only_that_exact_uri(
+    sandbox: RunningSandbox,
+) -> None:
+    sandbox.configure_tenant("demo", redirect_uris=[REDIRECT])
+    assert code_from(authorize(sandbox))  # the registered one, exactly
+    for other in ("http://127.0.0.1:53683/callback", "http://localhost:53682/callback", REDIRECT + "/x"):
+        refused = authorize(sandbox, redirect_uri=other)
+        assert refused.status_code == 400, other
+        assert "Location" not in refused.headers
+
+
+def test_a_token_has_exactly_the_scopes_its_login_asked_for(sandbox: RunningSandbox) -> None:
+    asked = "companyinformation article"
+    tokens = exchange(sandbox, code_from(authorize(sandbox, scope=asked))).json()
+    assert tokens["scope"].split() == sorted(asked.split())
+    headers = {"Authorization": f"Bearer {tokens['access_token']}", "Accept": "application/json"}
+    assert requests.get(f"{sandbox.api_url}/articles", headers=headers, timeout=5).status_code == 200
+    refused = requests.get(f"{sandbox.api_url}/customers", headers=headers, timeout=5)
+    assert refused.status_code == 403
+    renewed = refresh(sandbox, tokens["refresh_token"]).json()
+    assert renewed["scope"] == tokens["scope"]  # a refresh neither widens nor narrows them

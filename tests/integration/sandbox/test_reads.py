@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fortnox_sandbox import seed
@@ -91,14 +91,13 @@ def test_an_empty_list_has_zero_pages(api: Api) -> None:
 def test_article_list_rows_are_thin_with_numbers_as_strings(api: Api) -> None:
     row = next(a for a in api.get("/3/articles").json()["Articles"] if a["ArticleNumber"] == "1001")
     assert not {"Active", "SalesAccount", "StockGoods", "Type"} & row.keys()
-    assert row["SalesPrice"] == "59.9"
-    assert row["VAT"] == "12"
+    assert row["SalesPrice"] is None and row["VAT"] is None  # as recorded: only the detail tells
     assert isinstance(row["DisposableQuantity"], str)
     assert row["@url"] == f"{api.sandbox.base_url}/3/articles/1001"
     detail = api.get(row["@url"]).json()["Article"]
     assert detail["Active"] is True and detail["StockGoods"] is True and detail["Type"] == "STOCK"
     assert detail["SalesAccount"] == 3002
-    assert detail["SalesPrice"] == 59.9
+    assert detail["SalesPrice"] == 53.48  # price lists hold prices excluding VAT: 53.48 × 1.12 = 59.90
     assert detail["VAT"] == 12
 
 
@@ -108,7 +107,8 @@ def test_the_core_articles_are_exactly_those_of_demo_core(api: Api) -> None:
         assert article["Description"] == core["Description"]
         assert article["EAN"] == core["EAN"]
         assert article["VAT"] == core["VAT"]
-        assert Decimal(str(article["SalesPrice"])) * 100 == core["SalesPriceOre"]
+        net = Decimal(str(article["SalesPrice"])) * 100  # the list price, excluding VAT
+        assert (net * (100 + core["VAT"]) / 100).quantize(Decimal(1), ROUND_HALF_UP) == core["SalesPriceOre"]
         assert article["StockGoods"] == core["StockGoods"]
 
 
@@ -230,10 +230,10 @@ def test_price_lists_and_prices_per_list(api: Api) -> None:
     prices = all_rows(api, "/3/prices/sublist/A", "Prices")
     assert len(prices) == len(api.sandbox.state.tenant().articles)
     kaffe = next(p for p in prices if p["ArticleNumber"] == "1001")
-    assert kaffe == {**kaffe, "FromQuantity": 0, "Price": 59.9, "PriceList": "A"}
+    assert kaffe == {**kaffe, "FromQuantity": 0, "Price": 53.48, "PriceList": "A"}  # excluding VAT
     single = api.get("/3/prices/B/1001/0").json()["Price"]
-    assert single["Price"] == 53.91
-    assert api.get("/3/prices/sublist/B/1001").json()["Prices"][0]["Price"] == 53.91
+    assert single["Price"] == 48.13
+    assert api.get("/3/prices/sublist/B/1001").json()["Prices"][0]["Price"] == 48.13
 
 
 def test_prices_with_lastmodified(api: Api) -> None:

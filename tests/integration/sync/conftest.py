@@ -1,5 +1,9 @@
 """A shop wired to the sandbox: the demo company file (real SQLite), a logged-in token store, the engine.
 
+The shop logs in through the OAuth flow (authorize → loopback callback → token) with the agent's own
+scope list for its mode, as a shop does: a token minted with every scope would test the client, not
+the engine.
+
 The sandbox and the engine get a generous rate limit here so the suite stays fast; the rate limit itself
 is exercised by the client tests and the benchmarks.
 """
@@ -8,16 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from fortnox_sandbox.tenant import Tenant
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
-from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, Settings
+from kassasync.fortnox.auth import ClientCredentials, OAuthEndpoints, login, login_scopes
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths, app_paths
@@ -46,6 +50,10 @@ class Shop:
 
     def configure(self, **changes: Any) -> None:
         self.settings = self.settings.model_copy(update=changes)
+
+    def login(self) -> TokenSet:
+        """The browser login, as "Logga in" runs it, with the scopes the current settings need."""
+        return oauth_login(self.sandbox, self.token_store, stock_module=self.settings.stock_module)
 
     def engine(self, **options: Any) -> SyncEngine:
         options.setdefault("rate_limit", 10_000)
@@ -98,6 +106,24 @@ def fast_sandbox() -> Iterator[RunningSandbox]:
         yield sandbox
 
 
+def follow_in_browser(url: str) -> bool:
+    """The user's browser: the sandbox approves at once and redirects to Kassasync's loopback listener."""
+    return requests.get(url, timeout=10).status_code == 200
+
+
+def oauth_login(sandbox: RunningSandbox, store: FileTokenStore, *, stock_module: bool) -> TokenSet:
+    """Kassasync's own login (any free loopback port: parallel test runs must not collide)."""
+    return login(
+        ClientCredentials(sandbox.client_id, sandbox.client_secret),
+        OAuthEndpoints.under(f"{sandbox.base_url}/oauth-v1"),
+        store,
+        redirect_port=0,
+        browser_opener=follow_in_browser,
+        scopes=login_scopes(stock_module),
+        timeout_s=10,
+    )
+
+
 def make_shop(sandbox: RunningSandbox, home: Path, monkeypatch: pytest.MonkeyPatch, *, days: int = 2) -> Shop:
     monkeypatch.setenv("KASSASYNC_HOME", str(home))
     monkeypatch.setenv("KASSASYNC_CLIENT_ID", sandbox.client_id)
@@ -108,11 +134,15 @@ def make_shop(sandbox: RunningSandbox, home: Path, monkeypatch: pytest.MonkeyPat
     company_dir.mkdir(parents=True)
     make_demo_company(company_file(company_dir), days=days).close()
     tokens = FileTokenStore(paths.token_file)
-    tokens.save(TokenSet.from_response(sandbox.issue_tokens(), datetime.now(tz=STOCKHOLM)))
+    oauth_login(sandbox, tokens, stock_module=False)
+    sandbox.reset_counters()  # the login's requests are not the sync's
     settings = Settings(
         company_path=company_dir,
         fortnox=FortnoxSettings(
-            api_url=sandbox.api_url, auth_url=f"{sandbox.base_url}/oauth-v1", client_id=sandbox.client_id
+            api_url=sandbox.api_url,
+            auth_url=f"{sandbox.base_url}/oauth-v1",
+            client_id=sandbox.client_id,
+            redirect_port=0,  # any free port: parallel test runs must not collide
         ),
     )
     return Shop(sandbox, paths, settings, tokens)

@@ -149,6 +149,7 @@ def test_an_article_fortnox_did_not_deliver_is_not_paid_the_invoice_is_cancelled
     shop = invoice_shop
     shop.sandbox.configure_tenant(warehouse=True, allow_negative_stock=False)
     shop.configure(stock_module=True)
+    shop.login()  # Lagermodul's login asks for the warehouse scope too
     tenant = shop.tenant()
     with shop.sandbox.state.lock:
         for number, article in tenant.articles.items():
@@ -245,6 +246,7 @@ def test_a_kontantmetoden_company_holds_the_invoice_path_back_with_a_remedy(
     shop = invoice_shop
     shop.sandbox.configure_tenant(accounting_method="CASH", warehouse=stock_module, allow_negative_stock=True)
     shop.configure(stock_module=stock_module)
+    shop.login()  # with Lagermodul, the login asks for the warehouse scope too
 
     report = shop.sync(kind="everything")
 

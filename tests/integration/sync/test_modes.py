@@ -67,6 +67,7 @@ def test_the_stock_module_forces_invoices_and_moves_stock_in_fortnox_and_the_reg
 ) -> None:
     shop.sandbox.configure_tenant(warehouse=True, allow_negative_stock=True, vat_per_row=vat_per_row)
     shop.configure(stock_module=True, receipts_as=ReceiptsAs.VOUCHER)
+    shop.login()  # Lagermodul's login asks for the warehouse scope too
     tenant = shop.tenant()
     before = {number: Decimal(a["QuantityInStock"]) for number, a in tenant.articles.items()}
     sold: dict[str, Decimal] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from typing import cast
 
 from filelock import FileLock
 
@@ -158,6 +159,7 @@ def test_a_sync_already_running_is_refused_not_interleaved(shop: Shop) -> None:
 
 def test_the_stock_module_without_fortnox_lager_holds_the_receipts_and_reads_no_stock(shop: Shop) -> None:
     shop.configure(stock_module=True)  # the demo tenant has Lager off
+    shop.login()
 
     report = shop.sync()
 
@@ -165,3 +167,33 @@ def test_the_stock_module_without_fortnox_lager_holds_the_receipts_and_reads_no_
     assert shop.states() == {OutboxState.PENDING: 48}
     assert "stock" not in report.steps
     assert not any("stockbalance" in name for name in shop.requests())
+
+
+def test_lagermodul_turned_on_after_a_login_without_warehouse_scope_asks_for_a_new_login(shop: Shop) -> None:
+    shop.sandbox.configure_tenant(warehouse=True)
+    shop.configure(stock_module=True)  # the login was made with Lagermodul off: no warehouse scope
+
+    report = shop.sync()
+
+    assert report.outcome is Outcome.LOGIN_REQUIRED
+    assert report.errors[0].user_message.startswith("Ny inloggning behövs: Lagermodul är påslagen")
+    assert not any(name.startswith("GET /api/warehouse") for name in shop.requests())  # no 403 tried
+    assert shop.states() == {OutboxState.PENDING: 48}  # nothing lost
+
+    granted = shop.login()
+    assert "warehouse" in granted.scope.split()
+    assert shop.sync().outcome is not Outcome.LOGIN_REQUIRED
+
+
+def test_predefined_accounts_that_are_blank_null_or_zero_are_not_set_and_the_run_goes_on(shop: Shop) -> None:
+    predefined = cast("dict[str, object]", shop.tenant().predefined_accounts)
+    predefined.update({"SALESEUREV": "", "CURRENCYWIN": None, "PURCASE": 0})  # real tenants send each
+
+    report = shop.sync()
+
+    assert report.outcome is Outcome.OK, [e.detail for e in report.errors]
+    assert shop.states() == {OutboxState.POSTED: 48}
+    with shop.store() as store:
+        rows = dict(store._conn().execute("SELECT name, account FROM predefined_accounts").fetchall())
+    assert rows["SALESEUREV"] == rows["CURRENCYWIN"] == rows["PURCASE"] == 0  # "not set"
+    assert rows["CASH"] == 1910

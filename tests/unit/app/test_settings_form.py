@@ -26,6 +26,7 @@ from kassasync.config import (
     Settings,
 )
 from kassasync.errors import RunAborted
+from kassasync.fortnox.auth import SCOPES
 from kassasync.pos.store import PosStore
 
 SHOP = ConnectedCompany("Demo Butik AB", "556677-8899")
@@ -220,3 +221,50 @@ def test_organisation_numbers_compare_by_digits() -> None:
     assert not same_organisation("556677-8899", "556677-8898")
     assert not same_organisation("", "")
     assert mismatch_warning(None, SHOP) is None
+
+
+AGENT_SCOPES = SCOPES  # the agent's own list, without Lagermodul's warehouse
+
+
+@pytest.mark.parametrize(
+    ("stock", "granted", "warned"),
+    [
+        (True, "companyinformation bookkeeping settings article price customer invoice payment", True),
+        (
+            True,
+            "companyinformation bookkeeping settings article price customer invoice payment warehouse",
+            False,
+        ),
+        (False, "companyinformation bookkeeping settings article price customer invoice payment", False),
+    ],
+)
+def test_lagermodul_after_a_login_without_the_warehouse_scope_says_a_new_login_is_needed(
+    company_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stock: bool,
+    granted: str,
+    warned: bool,
+) -> None:
+    from datetime import datetime
+
+    from kassasync.app.fortnox_link import lookups_for
+    from kassasync.clock import STOCKHOLM
+    from kassasync.config import FortnoxSettings
+    from kassasync.fortnox.tokens import FileTokenStore, TokenSet
+    from kassasync.paths import app_paths
+
+    for name, value in (("HOME", str(tmp_path / "home")), ("CLIENT_ID", "id"), ("CLIENT_SECRET", "s")):
+        monkeypatch.setenv(f"KASSASYNC_{name}", value)
+    monkeypatch.setenv("KASSASYNC_TOKEN_STORE", "file")
+    paths = app_paths().ensure()
+    body = {"access_token": "a", "refresh_token": "r", "expires_in": 3600, "scope": granted}
+    FileTokenStore(paths.token_file).save(TokenSet.from_response(body, datetime.now(tz=STOCKHOLM)))
+    settings = Settings(fortnox=FortnoxSettings(tenant_name="Hörnbutiken", organisation_number="556123-4567"))
+    online = lookups_for(settings, paths)  # only the token is read: no request to Fortnox here
+    lookups = FortnoxLookups(login_lacks_warehouse=online.login_lacks_warehouse)
+
+    result = validate(filled(company_file, stock_module=stock), settings, lookups)
+
+    assert result.warnings.get("fortnox", "").startswith("Ny inloggning behövs") is warned
+    assert result.ok  # a warning: the settings still save, then "Logga in"

@@ -73,6 +73,12 @@ def test_every_icon_is_reachable_and_distinct() -> None:
             "Kassasync: synkroniserar\nHämtar kunder 300",
         ),
         (
+            AppState(
+                syncing=True, progress=StepProgress("articles", "Hämtar artiklar", 40_000, 100_000, 20_460.0)
+            ),
+            "Kassasync: synkroniserar\nHämtar artiklar 40 000 / 100 000, ca 5 h 41 min kvar",
+        ),
+        (
             AppState(syncing=True, rerun_queued=True),
             "Kassasync: synkroniserar\nKörs igen när den är klar",
         ),

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kassasync.fortnox.models import ArticleRow
-from kassasync.sync.pull import _digits, article_from_row, gross_ore
+from kassasync.fortnox.models import Article, ArticleRow, PredefinedAccount
+from kassasync.pos import records
+from kassasync.sync.articles import from_detail, from_row, needs_detail, shelf_price_ore
+from kassasync.sync.pull import _digits
 
 
-def test_a_price_list_with_vat_included_is_taken_as_it_is() -> None:
-    assert gross_ore(Decimal("49.90"), 12, includes_vat=True) == 4990
-
-
-def test_a_price_list_without_vat_is_grossed_up_half_up_to_the_ore() -> None:
-    assert gross_ore(Decimal("39.92"), 25, includes_vat=False) == 4990
-    assert gross_ore(Decimal("10.05"), 6, includes_vat=False) == 1065  # 1065.3 öre
-    assert gross_ore(Decimal("0.10"), 25, includes_vat=False) == 13  # 12.5 öre rounds up
+def test_a_price_list_price_excluding_vat_is_grossed_up_half_up_to_the_ore() -> None:
+    assert shelf_price_ore(Decimal("39.92"), 25) == 4990
+    assert shelf_price_ore(Decimal("53.48"), 12) == 5990  # 5989.76 öre
+    assert shelf_price_ore(Decimal("10.05"), 6) == 1065  # 1065.3 öre
+    assert shelf_price_ore(Decimal("0.10"), 25) == 13  # 12.5 öre rounds up
+    assert shelf_price_ore(Decimal("0.125"), 12) == 14  # 14.0 öre, decimals past the öre kept until the end
 
 
 def test_organisation_numbers_compare_by_their_last_ten_digits() -> None:
@@ -24,17 +24,56 @@ def test_organisation_numbers_compare_by_their_last_ten_digits() -> None:
 
 
 def _row(**fields: object) -> ArticleRow:
-    return ArticleRow.model_validate({"ArticleNumber": "FG-B/S", "Description": "Frigolit", **fields})
+    """A list row as Fortnox sends it: VAT and SalesPrice null, numbers as strings."""
+    base = {"ArticleNumber": "FG-B/S", "Description": "Frigolit", "VAT": None, "SalesPrice": None}
+    return ArticleRow.model_validate({**base, "QuantityInStock": "0", **fields})
 
 
-def test_an_article_row_with_a_valid_rate_becomes_a_register_article() -> None:
-    article = article_from_row(_row(VAT="25", SalesPrice="19.90", QuantityInStock="-8"), True)
+def _detail(**fields: object) -> Article:
+    base = {"ArticleNumber": "FG-B/S", "Description": "Frigolit", "VAT": 25, "SalesPrice": 15.92}
+    return Article.model_validate({**base, "SalesAccount": 3001, "StockGoods": True, **fields})
+
+
+KNOWN = records.Article("FG-B/S", "Frigolit", 12, 2240, sales_account=3002, stock_goods=True)
+
+
+def test_a_real_list_row_needs_the_detail_only_when_the_article_is_new_or_changed() -> None:
+    assert needs_detail(_row(), None, changed=False)
+    assert needs_detail(_row(), KNOWN, changed=True)
+    assert not needs_detail(_row(), KNOWN, changed=False)
+    assert not needs_detail(_row(VAT="25"), None, changed=True)  # a row that does say it
+
+
+def test_the_detail_gives_vat_account_and_the_shelf_price_from_the_price_excluding_vat() -> None:
+    article = from_detail(_row(QuantityInStock="-8"), _detail())
     assert article is not None
-    assert (article.article_number, article.vat_rate, article.sales_price_ore) == ("FG-B/S", 25, 1990)
+    assert (article.vat_rate, article.sales_price_ore, article.sales_account) == (25, 1990, 3001)
     assert article.quantity_in_stock == Decimal(-8)  # negative stock is real (FIELD.md 10)
 
 
-def test_an_article_row_without_a_usable_vat_rate_is_skipped() -> None:
-    assert article_from_row(_row(VAT=None, SalesPrice="19.90"), True) is None
-    assert article_from_row(_row(VAT="7", SalesPrice="19.90"), True) is None
-    assert article_from_row(_row(VAT="12.5", SalesPrice="19.90"), True) is None
+def test_an_unchanged_article_keeps_what_the_company_file_knows() -> None:
+    article = from_row(_row(Description="Frigolit ny"), KNOWN)
+    assert article is not None
+    assert (article.vat_rate, article.sales_price_ore, article.description) == (12, 2240, "Frigolit ny")
+
+
+def test_an_article_without_a_usable_vat_rate_even_in_its_detail_gives_none() -> None:
+    assert from_detail(_row(), _detail(VAT=None)) is None
+    assert from_detail(_row(), _detail(VAT="7")) is None
+    assert from_detail(_row(), _detail(VAT="12.5")) is None
+    assert from_row(_row(), None) is None
+
+
+def test_a_predefined_account_that_is_blank_null_or_zero_is_not_set() -> None:
+    for unset in ("", None, 0, "0", " "):
+        assert PredefinedAccount.model_validate({"Name": "CASH", "Account": unset}).account == 0
+    assert PredefinedAccount.model_validate({"Name": "CASH", "Account": "1910"}).account == 1910
+
+
+def test_the_time_left_reads_in_swedish() -> None:
+    from kassasync.sync.events import time_left_text
+
+    assert time_left_text(None) == ""
+    assert time_left_text(42.0) == "under en minut kvar"
+    assert time_left_text(12 * 60 + 5) == "ca 12 min kvar"
+    assert time_left_text(5 * 3600 + 40 * 60) == "ca 5 h 40 min kvar"
