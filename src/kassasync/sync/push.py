@@ -52,6 +52,7 @@ from kassasync.sync.bookkeeping import (
 )
 from kassasync.sync.events import ReportedError, StepCounts
 from kassasync.sync.facts import FactsCache
+from kassasync.sync.fortnox_record import FortnoxRecord
 from kassasync.sync.preflight import Problem, problems_for_invoice, problems_for_voucher
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,10 @@ class PushResult:
 
     def step_counts(self) -> StepCounts:
         return StepCounts(
-            posted=self.counts["posted"], failed=self.counts["failed"], unconfirmed=self.counts["unconfirmed"]
+            posted=self.counts["posted"],
+            failed=self.counts["failed"],
+            unconfirmed=self.counts["unconfirmed"],
+            already_in_fortnox=self.counts["already_in_fortnox"],
         )
 
     def problem_errors(self) -> list[ReportedError]:
@@ -123,6 +127,7 @@ class Pusher:
         self.series = settings.voucher_series
         self.customer = settings.cash_customer_number
         self._unknown_in_a_row = 0
+        self.record = FortnoxRecord(client, store, facts)  # read before every create (fortnox_record.py)
 
     # -- the run ---------------------------------------------------------------------------------------
 
@@ -200,9 +205,9 @@ class Pusher:
 
     def send_voucher(self, receipt: Receipt) -> None:
         draft = receipt_voucher(receipt, self.plan, self.series)
-        self._post_voucher([receipt.key], draft, Target.VOUCHER)
+        self._post_voucher([receipt.key], draft, Target.VOUCHER, key_marker(receipt.key))
 
-    def _post_voucher(self, keys: list[str], draft: VoucherDraft, target: Target) -> None:
+    def _post_voucher(self, keys: list[str], draft: VoucherDraft, target: Target, marker: str) -> None:
         if not draft.rows:  # a 0 kr receipt: nothing to book, and Fortnox refuses an empty voucher
             if not self.dry_run:
                 self.store.mark_sending(keys, target)
@@ -217,8 +222,23 @@ class Pusher:
         if self.dry_run:
             self._plan(keys, f"verifikation i serie {self.series}, {_kr(draft.debit_ore)}")
             return
+        found = self.record.voucher_for(marker, day, self.series)
+        if found is not None:
+            self._already_there(keys, target, found)
+            return
+        self.record.remember_series(self.series)
         body = draft.to_fortnox()["Voucher"]
         ref = self._send(keys, target, lambda: voucher_ref(self.client.create_voucher(body, year.id)))
+        self.record.voucher_created(marker, day, self.series, ref)
+        self._posted(keys, ref)
+
+    def _already_there(self, keys: list[str], target: Target, ref: str) -> None:
+        """Fortnox holds the document already (the company file forgot it): posted, never created again."""
+        log.warning("%s already in Fortnox as %s; not created again", ", ".join(keys), ref)
+        if not self.store.mark_sending(keys, target):
+            raise KassasyncError(f"{keys} were not pending any more; another sync is running?")
+        self.store.mark_posted(keys, ref)
+        self.result.counts["already_in_fortnox"] += len(keys)
         self._posted(keys, ref)
 
     def push_summaries(self) -> None:
@@ -244,6 +264,8 @@ class Pusher:
         for receipt in receipts:  # one bad receipt must not hold back its day
             try:
                 receipt_voucher(receipt, self.plan, self.series)
+                if not self.dry_run and self._posted_alone_already(receipt, day):
+                    continue
                 bookable.append(receipt)
             except ItemFailed as exc:
                 self._fail(receipt.key, exc)
@@ -251,11 +273,19 @@ class Pusher:
             return
         keys = [r.key for r in bookable]
         draft = daily_summary(bookable, self.plan, self.series, register, day)
-        self._guard(keys[0], lambda: self._post_voucher(keys, draft, Target.SUMMARY))
+        marker = key_marker(summary_key(register, day))
+        self._guard(keys[0], lambda: self._post_voucher(keys, draft, Target.SUMMARY, marker))
         entry = self.store.outbox_entry(keys[0])
         if entry is not None and entry.state is OutboxState.POSTED and not self.dry_run:
             cursor = SUMMARY_CURSOR.format(register=register, day=day)
             self.store.set_cursor(cursor, entry.fortnox_ref or "")
+
+    def _posted_alone_already(self, receipt: Receipt, day: date) -> bool:
+        """A receipt that went as a voucher of its own (it came after its day's summary) is in Fortnox."""
+        found = self.record.voucher_for(key_marker(receipt.key), day, self.series)
+        if found is not None:
+            self._already_there([receipt.key], Target.VOUCHER, found)
+        return found is not None
 
     # -- paid invoices ---------------------------------------------------------------------------------
 
@@ -275,10 +305,17 @@ class Pusher:
                 [receipt.key], f"kundfaktura till kund {self.customer}, {_kr(draft.invoice.total_ore)}"
             )
             return
+        found = self.record.invoice_for(receipt.key, day, self.customer)
+        if found is not None:  # the invoice is there: finish it (bookkeep, payments), never create it
+            self.result.sold_articles |= _articles(receipt)
+            self._already_there([receipt.key], Target.INVOICE, found)
+            self._complete_invoice(receipt.key, found, draft, payments_known_absent=False)
+            return
         body = draft.invoice.to_fortnox()["Invoice"]
         number = self._send(
             receipt.key, Target.INVOICE, lambda: str(self.client.create_invoice(body).document_number)
         )
+        self.record.invoice_created(receipt.key, day, self.customer, number)
         self.result.sold_articles |= _articles(receipt)
         self._posted([receipt.key], number)
         self._complete_invoice(receipt.key, number, draft, payments_known_absent=True)
@@ -385,12 +422,8 @@ class Pusher:
                 self.store.set_cursor(SUMMARY_CURSOR.format(register=register, day=day), found)
 
     def _reconcile_voucher(self, keys: list[str], day: date, marker: str) -> str | None:
-        year = self.facts.year_of(day)
-        found = None
-        if year is not None:
-            listing = self.client.iter_vouchers(self.series, year.id, day, day)
-            found = next((v for v in listing if marker in v.description), None)
-        return self._settle(keys, None if found is None else voucher_ref(found))
+        """Searched in every series the receipt may have gone in (the settings may have changed since)."""
+        return self._settle(keys, self.record.voucher_for(marker, day, self.series))
 
     def _reconcile_invoice(self, receipt: Receipt) -> None:
         invoices = [i for i in self.client.find_invoices(receipt.key) if not i.cancelled]
