@@ -27,8 +27,9 @@ from kassasync.clock import Clock, SystemClock
 from kassasync.errors import ItemFailed, KassasyncError, RunAborted
 from kassasync.pos import masterdata, outbox
 from kassasync.pos.backup import backup_to
+from kassasync.pos.guards import ensure_guards
 from kassasync.pos.messages import ReceiptProblem, problems_from_validation
-from kassasync.pos.migrations import create_schema, migrate
+from kassasync.pos.migrations import create_schema, migrate, refuse_newer_schema
 from kassasync.pos.models import Receipt
 from kassasync.pos.orgnr import normalise_orgnr
 from kassasync.pos.receipt_rows import insert_receipt, load_raw
@@ -112,6 +113,7 @@ class PosStore:
         conn = store._conn()
         create_schema(conn)
         with store._write() as tx:
+            ensure_guards(tx, store._now())
             tx.execute(
                 "INSERT INTO company (id, name, organisation_number) VALUES (1, ?, ?)", (name.strip(), number)
             )
@@ -127,7 +129,10 @@ class PosStore:
             )
         store = cls(path, clock=clock)
         try:
+            refuse_newer_schema(path)  # before anything, WAL included, is changed in the file
             migrate(store._conn())
+            with store._write() as tx:
+                ensure_guards(tx, store._now())
         except sqlite3.DatabaseError as exc:
             store.close()
             raise CompanyFileError(
