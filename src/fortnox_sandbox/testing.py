@@ -97,7 +97,8 @@ class RunningSandbox:
         status: int | None = None,
         delay_s: float | None = None,
     ) -> None:
-        """kind: "status" | "delay" | "drop_after_commit" | "drop_before_commit"; path like
+        """kind: "status" | "delay" | "drop_after_commit" | "drop_before_commit" | "html_after_commit" |
+        "truncated_after_commit"; path like
         `/3/vouchers` or `/3/invoices/*/bookkeep` (`*` is one segment)."""
         body = {
             "method": method,

@@ -203,6 +203,8 @@ class FortnoxTransport:
                 continue
             if status >= 400:
                 raise error_from_response(status, method, url, response.text)
+            if not idempotent:  # the work is done; an answer we cannot read must not look like a refusal
+                return self._decode_created(response, method, url, body)
             return self._decode(response, method, url)
 
     def _send(
@@ -228,6 +230,26 @@ class FortnoxTransport:
         wait: float = min(slot * 2 ** (waits - 1), self.limiter.window_s)
         log.info("Fortnox rate limit (429); every request holds off %.2f s", wait)
         return wait
+
+    @classmethod
+    def _decode_created(cls, response: requests.Response, method: str, url: str, payload: Any) -> Any:
+        """A creating request's 2xx: a body that is not a JSON object is an unknown outcome (reconciled
+        before anything is sent again), never "refused before any work"."""
+        try:
+            decoded = cls._decode(response, method, url)
+        except FortnoxUnavailable as exc:
+            decoded, cause = None, exc
+        else:
+            cause = None
+        if isinstance(decoded, dict) and decoded:
+            return decoded
+        raise OutcomeUnknown(
+            f"{method} {url}: HTTP {response.status_code} with an unreadable body "
+            f"({response.headers.get('Content-Type', '?')}, {len(response.content)} bytes); outcome unknown",
+            method=method,
+            url=url,
+            payload=payload,
+        ) from cause
 
     @staticmethod
     def _decode(response: requests.Response, method: str, url: str) -> Any:
