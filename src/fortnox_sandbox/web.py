@@ -170,7 +170,7 @@ def _unreadable_200(committed: Response, kind: str) -> Response:
     """The work is done (``committed`` holds Fortnox's real answer) but the client gets 200 with a body
     it cannot read: an HTML page, or the JSON cut off halfway."""
     if kind == "html_after_commit":
-        page = "<!DOCTYPE html><html><body><h1>Fortnox</h1><p>Tjänsten är tillfälligt otillgänglig</p></body></html>"
+        page = "<!DOCTYPE html><html><body><h1>Fortnox</h1><p>Tillfälligt otillgänglig</p></body></html>"
         return Response(page, status=200, content_type="text/html; charset=utf-8")
     body = committed.get_data()
     return Response(body[: max(1, len(body) // 2)], status=200, content_type="application/json")
