@@ -32,6 +32,7 @@ class FaultRule:
     remaining: int
     status: int | None = None
     delay_s: float | None = None
+    retry_after_s: int | None = None  # a 429 rule's Retry-After header (Fortnox's own 429s have none)
 
     def matches(self, method: str, raw_path: str) -> bool:
         if self.method not in ("*", method.upper()):

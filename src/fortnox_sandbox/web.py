@@ -109,7 +109,10 @@ class SandboxApp:
         status = fault.status or 500
         if status == 429:
             self.state.faults.count_429()
-            return json_response(429, TOO_MANY)
+            response = json_response(429, TOO_MANY)
+            if fault.retry_after_s is not None:
+                response.headers["Retry-After"] = str(fault.retry_after_s)
+            return response
         if status == 503:
             return Response("Service Unavailable", status=503, content_type="text/html")
         return json_response(status, SYSTEM_EXCEPTION)

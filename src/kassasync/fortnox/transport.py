@@ -55,6 +55,7 @@ class ClientOptions:
     max_retries: int = 3  # for idempotent requests, after the first try
     backoff_s: float = 0.5  # doubled per retry, capped
     max_backoff_s: float = 8.0
+    max_retry_after_s: float = 60.0  # a longer Retry-After stops the run (and frees the sync lock)
     max_429_waits: int = 10  # then RateLimited (about 30 s of holding off at 24 per 5 s)
     max_auth_retries: int = 2
 
@@ -225,6 +226,12 @@ class FortnoxTransport:
         """Retry-After when Fortnox sends one (undocumented); else from one slot up to a whole window."""
         header = response.headers.get("Retry-After", "")
         if header.isdigit():
+            if float(header) > self.options.max_retry_after_s:
+                raise RateLimited(
+                    f"429 with Retry-After: {header} s (more than {self.options.max_retry_after_s:g} s); "
+                    "the run stops and the next one goes on",
+                    status=429,
+                )
             return float(header)
         slot = self.limiter.window_s / self.limiter.limit
         wait: float = min(slot * 2 ** (waits - 1), self.limiter.window_s)
@@ -235,12 +242,12 @@ class FortnoxTransport:
     def _decode_created(cls, response: requests.Response, method: str, url: str, payload: Any) -> Any:
         """A creating request's 2xx: a body that is not a JSON object is an unknown outcome (reconciled
         before anything is sent again), never "refused before any work"."""
+        decoded: Any = None
+        cause: FortnoxUnavailable | None = None
         try:
             decoded = cls._decode(response, method, url)
         except FortnoxUnavailable as exc:
-            decoded, cause = None, exc
-        else:
-            cause = None
+            cause = exc
         if isinstance(decoded, dict) and decoded:
             return decoded
         raise OutcomeUnknown(

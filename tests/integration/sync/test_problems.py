@@ -12,6 +12,7 @@ from kassasync.config import PaymentMapping, ReceiptsAs
 from kassasync.pos.records import OutboxState
 from kassasync.sync.bookkeeping import business_date
 from kassasync.sync.events import Outcome
+from kassasync.sync.run_lock import sync_lock_path
 
 from .conftest import Shop
 
@@ -149,7 +150,7 @@ def test_a_dry_run_shows_what_would_be_posted_and_posts_nothing(shop: Shop) -> N
 
 
 def test_a_sync_already_running_is_refused_not_interleaved(shop: Shop) -> None:
-    with FileLock(shop.paths.sync_lock):
+    with FileLock(sync_lock_path(shop.settings, shop.paths)):
         report = shop.sync()
     assert report.outcome is Outcome.ERROR
     assert report.errors[0].user_message.startswith("En synkronisering pågår redan")
