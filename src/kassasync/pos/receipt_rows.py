@@ -113,7 +113,7 @@ def load_raw(
             {
                 "article_number": row[3],
                 "description": row[4],
-                "quantity": Decimal(str(row[5])),
+                "quantity": row[5] if isinstance(row[5], str) else str(row[5]),  # '1,5' is refused, by name
                 "unit_price_ore": row[6],
                 "discount_ore": row[7],
                 "vat_rate": row[8],

@@ -95,6 +95,7 @@ class PosStore:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        self.refused: list[ReceiptProblem] = []  # receipts moved to failed when read (the run reports them)
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
@@ -314,6 +315,11 @@ class PosStore:
                 result[key] = Receipt.model_validate(raw)
             except ValidationError as exc:
                 result[key] = problems_from_validation(key, exc)
+            except (ArithmeticError, TypeError) as exc:  # whatever a register wrote: this receipt only
+                message = (
+                    f"Kvitto {key} kan inte läsas ur kassafilen ({type(exc).__name__}). Rätta det i kassan."
+                )
+                result[key] = [ReceiptProblem(key, "kvitto", message, f"receipt {key}: {exc!r}")]
         return result
 
     def pending_receipts(self, batch: int = 500) -> Iterator[Receipt]:
@@ -342,7 +348,15 @@ class PosStore:
         first = problems[0]
         for problem in problems:
             log.warning("invalid receipt in company file: %s", problem.detail)
-        self.mark_failed(first.receipt, first.message, from_states=(OutboxState.PENDING, OutboxState.FAILED))
+        if self.mark_failed(first.receipt, first.message, from_states=(OutboxState.PENDING,)):
+            self.refused.append(first)
+        else:
+            self.mark_failed(first.receipt, first.message, from_states=(OutboxState.FAILED,))
+
+    def take_refused(self) -> list[ReceiptProblem]:
+        """Receipts refused when read since the last call: each one is the run's failure to report."""
+        refused, self.refused = self.refused, []
+        return refused
 
     # -- outbox ----------------------------------------------------------------------------------------
 

@@ -132,17 +132,26 @@ class Pusher:
     # -- the run ---------------------------------------------------------------------------------------
 
     def run(self) -> PushResult:
-        if not self.dry_run:
-            self.reconcile()
-            self.finish_invoices()
-        target = self.settings.effective_receipts_as
-        if target is ReceiptsAs.INVOICE:
-            self.push_each(self.send_invoice)
-        elif self.settings.posting is Posting.DAILY_SUMMARY:
-            self.push_summaries()
-        else:
-            self.push_each(self.send_voucher)
+        try:
+            if not self.dry_run:
+                self.reconcile()
+                self.finish_invoices()
+            target = self.settings.effective_receipts_as
+            if target is ReceiptsAs.INVOICE:
+                self.push_each(self.send_invoice)
+            elif self.settings.posting is Posting.DAILY_SUMMARY:
+                self.push_summaries()
+            else:
+                self.push_each(self.send_voucher)
+        finally:  # a run stopped midway still counts the receipts it refused
+            self.report_refused()
         return self.result
+
+    def report_refused(self) -> None:
+        """Receipts the store refused as it read them (a register wrote them wrong): failed, and said so."""
+        for problem in self.store.take_refused():
+            self.result.counts["failed"] += 1
+            self.result.errors.append(ReportedError(problem.message, problem.detail, item=problem.receipt))
 
     def today(self) -> date:
         return self.clock.now().astimezone(STOCKHOLM).date()
@@ -169,6 +178,24 @@ class Pusher:
             raise
         except ItemFailed as exc:
             self._fail(key, exc)
+        except Exception as exc:  # one receipt's failure is that receipt's, never the run's
+            self._unexpected(key, exc)
+
+    def _unexpected(self, key: str, exc: Exception) -> None:
+        """A bug or a register's oddity met while booking or sending one receipt: it fails alone."""
+        log.error("receipt %s: unexpected %s", key, type(exc).__name__, exc_info=exc)
+        entry = self.store.outbox_entry(key)
+        if entry is not None and entry.state is OutboxState.SENDING:  # its request may have reached Fortnox
+            self.result.counts["unconfirmed"] += 1
+            return
+        failure = ItemFailed(
+            f"receipt {key}: unexpected {type(exc).__name__}: {exc}",
+            user_message=(
+                f"Kvitto {key} kunde inte bokföras på grund av ett oväntat fel ({type(exc).__name__}). "
+                "Övriga kvitton skickas; se loggfilen och skicka ett supportpaket."
+            ),
+        )
+        self._fail(key, failure)
 
     def _fail(self, key: str, exc: KassasyncError) -> None:
         log.warning("receipt %s failed: %s", key, exc.detail)
@@ -269,6 +296,8 @@ class Pusher:
                 bookable.append(receipt)
             except ItemFailed as exc:
                 self._fail(receipt.key, exc)
+            except Exception as exc:  # it fails alone, its day goes on
+                self._unexpected(receipt.key, exc)
         if not bookable:
             return
         keys = [r.key for r in bookable]
