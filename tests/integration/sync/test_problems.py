@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+import pytest
 from filelock import FileLock
 
 from kassasync.clock import STOCKHOLM
@@ -166,3 +167,14 @@ def test_the_stock_module_without_fortnox_lager_holds_the_receipts_and_reads_no_
     assert shop.states() == {OutboxState.PENDING: 48}
     assert "stock" not in report.steps
     assert not any("stockbalance" in name for name in shop.requests())
+
+
+@pytest.mark.parametrize("content", ["[]", '"token"', "null", "5", "[1, 2]"])
+def test_a_token_file_that_is_not_a_json_object_asks_for_a_new_login(shop: Shop, content: str) -> None:
+    shop.paths.token_file.write_text(content, encoding="utf-8")
+
+    report = shop.sync()
+
+    assert report.outcome is Outcome.LOGIN_REQUIRED
+    assert "Logga in igen" in report.errors[0].user_message
+    assert shop.states() == {OutboxState.PENDING: 48}
