@@ -106,3 +106,27 @@ def _forget_poison(shop: Shop) -> None:
         conn.execute(f"DROP TRIGGER IF EXISTS {table}_are_not_deleted")
         conn.execute(f"DELETE FROM {table} WHERE register_code = 'K0'")
     conn.close()
+
+
+def test_a_receipt_in_flight_that_cannot_be_read_waits_and_stops_nothing(shop: Shop) -> None:
+    """Its answer was lost, then another program spoiled its outbox row: it is neither sent on a guess
+    nor allowed to stop the run."""
+    shop.sandbox.inject("POST", "/3/vouchers", "drop_after_commit", count=1)
+    shop.sync(kind="everything")
+    with shop.store() as store:
+        (in_flight,) = [e.receipt for e in store.outbox_entries(OutboxState.SENDING)]
+    code, number = in_flight.split("-")
+    conn = sqlite3.connect(shop.company, isolation_level=None)
+    conn.execute(
+        "UPDATE outbox SET updated_at = 'igår' WHERE register_code = ? AND receipt_number = ?",
+        (code, int(number)),
+    )
+    conn.close()
+
+    report = shop.sync()
+
+    assert any(
+        e.item == in_flight and "väntar på kontroll i Fortnox" in e.user_message for e in report.errors
+    )
+    assert shop.states() == {OutboxState.POSTED: 47, OutboxState.SENDING: 1}
+    assert shop.vouchers_of(in_flight) == 1

@@ -431,10 +431,14 @@ class Pusher:
         now = self.clock.now()
         summaries: dict[tuple[str, date], list[str]] = {}
         for entry in self.store.outbox_entries(OutboxState.SENDING):
-            if now - datetime.fromisoformat(entry.updated_at) < self.reconcile_after:
-                self.result.reconciled["waiting"] += 1  # its request may still be on its way
+            try:
+                if now - datetime.fromisoformat(entry.updated_at) < self.reconcile_after:
+                    self.result.reconciled["waiting"] += 1  # its request may still be on its way
+                    continue
+                receipt = self.store.get_receipt(entry.receipt)
+            except (ItemFailed, ValueError, TypeError) as exc:  # it stays in sending: never sent on a guess
+                self._unreadable_in_flight(entry.receipt, exc)
                 continue
-            receipt = self.store.get_receipt(entry.receipt)
             if receipt is None:
                 continue
             if entry.target is Target.SUMMARY:
@@ -449,6 +453,16 @@ class Pusher:
             found = self._reconcile_voucher(keys, day, key_marker(summary_key(register, day)))
             if found is not None:
                 self.store.set_cursor(SUMMARY_CURSOR.format(register=register, day=day), found)
+
+    def _unreadable_in_flight(self, key: str, exc: Exception) -> None:
+        log.warning("receipt %s in sending cannot be read for reconciliation: %r", key, exc)
+        message = (
+            f"Kvitto {key} väntar på kontroll i Fortnox men kan inte läsas ur kassafilen. Det skickas inte "
+            "igen förrän det är rättat; skicka ett supportpaket."
+        )
+        self.result.errors.append(
+            ReportedError(message, f"receipt {key} in sending unreadable: {exc!r}", item=key)
+        )
 
     def _reconcile_voucher(self, keys: list[str], day: date, marker: str) -> str | None:
         """Searched in every series the receipt may have gone in (the settings may have changed since)."""
