@@ -14,8 +14,9 @@ Then a naive baseline, what peers do: one GET /3/articles/{n} per article and a 
 per call (scaled with the limit, see below), on a 200-article slice.
 
 Figures: ``requests`` against ``requests_minimum`` (pages of 500 for every list, the fixed lookups of
-tests/integration/sync/test_full_integration.py, one POST per receipt or register-day); ``wall_s``
-(the engine's own run time per phase, summed) against ``bound_s`` = requests / Fortnox's rate;
+tests/integration/sync/test_full_integration.py, the check-before-create listings: one per (series, day)
+with receipts, printed as ``*_check_before_create_listings``, one POST per receipt or register-day);
+``wall_s`` (the engine's own run time per phase, summed) against ``bound_s`` = requests / Fortnox's rate;
 ``429s`` from the sandbox's counters; ``peak_rss_mb``: the pull's child process's own peak (its
 /proc/self/status VmHWM; RUSAGE_CHILDREN would count this parent's pages at fork); ``upsert_s``: time
 inside the store's upsert_* calls during the pull minus the time those calls spent waiting for the

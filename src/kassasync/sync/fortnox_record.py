@@ -11,7 +11,8 @@ the run is added to the kept listing, so a later receipt of the same day needs n
 
 Every series a voucher may have been sent in is searched: the series of each attempt is remembered in
 the company file (``sync_cursors``, ``voucher-series-used``), so changing the series in the settings
-while a receipt was in ``sending`` does not hide the first voucher.
+while a receipt was in ``sending`` does not hide the first voucher. Likewise every cash customer
+invoiced (``cash-customers-used``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kassasync.sync.facts import FactsCache
 log = logging.getLogger(__name__)
 
 SERIES_USED_CURSOR = "voucher-series-used"
+CUSTOMERS_USED_CURSOR = "cash-customers-used"
 
 
 @dataclass
@@ -44,15 +46,24 @@ class FortnoxRecord:
 
     # -- series ----------------------------------------------------------------------------------------
 
-    def series_used(self) -> list[str]:
-        stored = self.store.cursor(SERIES_USED_CURSOR) or ""
+    def _used(self, cursor: str) -> list[str]:
+        stored = self.store.cursor(cursor) or ""
         return [s for s in stored.split(",") if s]
 
+    def _remember(self, cursor: str, value: str) -> None:
+        """Written before the creating request leaves: a later run must search there too."""
+        used = self._used(cursor)
+        if value not in used:
+            self.store.set_cursor(cursor, ",".join([*used, value]))
+
+    def series_used(self) -> list[str]:
+        return self._used(SERIES_USED_CURSOR)
+
     def remember_series(self, series: str) -> None:
-        """Written before the creating request leaves: a later run must search this series too."""
-        used = self.series_used()
-        if series not in used:
-            self.store.set_cursor(SERIES_USED_CURSOR, ",".join([*used, series]))
+        self._remember(SERIES_USED_CURSOR, series)
+
+    def remember_customer(self, customer: str) -> None:
+        self._remember(CUSTOMERS_USED_CURSOR, customer)
 
     def candidate_series(self, current: str) -> list[str]:
         return [current, *(s for s in self.series_used() if s != current)]
@@ -87,8 +98,14 @@ class FortnoxRecord:
     # -- invoices --------------------------------------------------------------------------------------
 
     def invoice_for(self, key: str, day: date, customer: str) -> str | None:
-        """The cash customer's invoice of ``day`` whose ExternalInvoiceReference1 is exactly ``key``."""
-        return self._invoice_refs(customer, day).get(key)
+        """The invoice of ``day`` whose ExternalInvoiceReference1 is exactly ``key``, to the cash customer
+        or to any cash customer this company file has invoiced before (the setting may have changed)."""
+        used = self._used(CUSTOMERS_USED_CURSOR)
+        for candidate in [customer, *(c for c in used if c != customer)]:
+            found = self._invoice_refs(candidate, day).get(key)
+            if found is not None:
+                return found
+        return None
 
     def _invoice_refs(self, customer: str, day: date) -> dict[str, str]:
         cached = self._invoices.get((customer, day))

@@ -340,6 +340,7 @@ class Pusher:
             self._already_there([receipt.key], Target.INVOICE, found)
             self._complete_invoice(receipt.key, found, draft, payments_known_absent=False)
             return
+        self.record.remember_customer(self.customer)
         body = draft.invoice.to_fortnox()["Invoice"]
         number = self._send(
             receipt.key, Target.INVOICE, lambda: str(self.client.create_invoice(body).document_number)
