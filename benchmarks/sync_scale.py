@@ -21,8 +21,9 @@ how long a receipt sold as the first pull starts waits for the push (the engine 
 pulls the short lists, the details of the articles being sold and then pushes, before the catalogue).
 
 Figures: ``requests`` against ``requests_minimum`` (pages of 500 for every list, one detail per new
-article, the fixed lookups of tests/integration/sync/test_full_integration.py, one POST per receipt or
-register-day); ``wall_s``
+article, the fixed lookups of tests/integration/sync/test_full_integration.py, the check-before-create
+listings: one per (series, day) with receipts, printed as ``*_check_before_create_listings``, one POST
+per receipt or register-day); ``wall_s``
 (the engine's own run time per phase, summed) against ``bound_s`` = requests / Fortnox's rate;
 ``429s`` from the sandbox's counters; ``peak_rss_mb``: the pull's child process's own peak (its
 /proc/self/status VmHWM; RUSAGE_CHILDREN would count this parent's pages at fork); ``upsert_s``: time
@@ -140,6 +141,7 @@ def child(job: dict[str, Any]) -> None:
     settings = Settings(
         company_path=Path(job["company_dir"]),
         posting=Posting(job["posting"]),
+        voucher_series=job.get("voucher_series", "F"),
         fortnox=FortnoxSettings(
             api_url=job["api_url"], auth_url=job["auth_url"], client_id=os.environ["KASSASYNC_CLIENT_ID"]
         ),
@@ -362,6 +364,8 @@ def run(args: argparse.Namespace) -> None:
         today = datetime.now(tz=STOCKHOLM).date()
         year_ids = {y["Id"] for r in receipts if (y := tenant.year_of(business_date(r))) is not None}
         register_days = {(r.register_code, business_date(r)) for r in receipts if business_date(r) < today}
+        receipt_days = {business_date(r) for r in receipts}
+        closed_days = {day for _, day in register_days}
         current_year = tenant.year_of(today)
         assert current_year is not None
 
@@ -409,21 +413,32 @@ def run(args: argparse.Namespace) -> None:
         source.close()
         copy.close()
 
-        # 2 and 3. Push only: the run's fixed lookups, then one POST per receipt / register-day.
+        # 2 and 3. Push only: the run's fixed lookups, then, before anything is created, one voucher
+        # listing per (series, day) (check before create: what Fortnox already holds), then one POST per
+        # receipt / register-day. The summaries go to series A: the receipts' own vouchers of phase 2
+        # are in F of the same tenant, and a summary of receipts Fortnox holds already is never made.
         push_fixed = (
             1  # company information
             + 1  # financial years
             + sum(pages(len(tenant.accounts[y])) + 1 for y in year_ids)  # each year's chart and series
             + 1  # locked period
         )
-        for name, company, posting, creates in (
-            ("receipts", shop, Posting.PER_RECEIPT, len(receipts)),
-            ("summaries", shop_summaries, Posting.DAILY_SUMMARY, len(register_days)),
+        listings: dict[str, int] = {}
+        for name, company, posting, series, days_listed, creates in (
+            ("receipts", shop, Posting.PER_RECEIPT, "F", len(receipt_days), len(receipts)),
+            ("summaries", shop_summaries, Posting.DAILY_SUMMARY, "A", len(closed_days), len(register_days)),
         ):
             sandbox.reset_counters()
-            spec = {"name": name, "company_dir": str(company), "posting": posting.value}
+            spec = {
+                "name": name,
+                "company_dir": str(company),
+                "posting": posting.value,
+                "voucher_series": series,
+            }
             result = run_child({**job, **spec, "pull": False, "push": True}, env)
-            phases.append(Phase(name, result, push_fixed + creates, *counted(sandbox)))
+            listings[name] = sandbox.counters()["requests"].get("GET /3/vouchers/sublist/{VoucherSeries}", 0)
+            phases.append(Phase(name, result, push_fixed + days_listed + creates, *counted(sandbox)))
+            print(f"{name}_check_before_create_listings: {listings[name]} (minimum {days_listed})")
 
         # 4. The naive baseline on a slice of the same catalogue, under the same (scaled) limit.
         slice_numbers = sorted(tenant.articles)[: args.naive_articles]

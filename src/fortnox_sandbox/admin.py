@@ -78,6 +78,7 @@ def add_fault(state: SandboxState, body: dict[str, Any]) -> Response:
         remaining=int(body.get("count", 1)),
         status=body.get("status"),
         delay_s=body.get("delay_s"),
+        retry_after_s=body.get("retry_after_s"),
     )
     state.faults.add(rule)
     return _json(201, {"added": body})

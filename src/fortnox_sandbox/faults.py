@@ -1,7 +1,9 @@
 """Fault injection and counters, the test harness's view into what the "cloud" saw.
 
 A rule fails the next N requests matching METHOD + path pattern (`*` is one path segment), with a
-status, a delay, a dropped connection after the document was committed, or before.
+status, a delay, a dropped connection after the document was committed, or before; or, after the
+document was committed, a 200 whose body cannot be read: an HTML page (what a proxy or Fortnox's own
+error page sends) or the JSON cut short.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("status", "delay", "drop_after_commit", "drop_before_commit")
+KINDS = (
+    "status",
+    "delay",
+    "drop_after_commit",
+    "drop_before_commit",
+    "html_after_commit",
+    "truncated_after_commit",
+)
 
 
 @dataclass
@@ -23,6 +32,7 @@ class FaultRule:
     remaining: int
     status: int | None = None
     delay_s: float | None = None
+    retry_after_s: int | None = None  # a 429 rule's Retry-After header (Fortnox's own 429s have none)
 
     def matches(self, method: str, raw_path: str) -> bool:
         if self.method not in ("*", method.upper()):

@@ -96,8 +96,10 @@ class RunningSandbox:
         count: int = 1,
         status: int | None = None,
         delay_s: float | None = None,
+        retry_after_s: int | None = None,
     ) -> None:
-        """kind: "status" | "delay" | "drop_after_commit" | "drop_before_commit"; path like
+        """kind: "status" | "delay" | "drop_after_commit" | "drop_before_commit" | "html_after_commit" |
+        "truncated_after_commit"; path like
         `/3/vouchers` or `/3/invoices/*/bookkeep` (`*` is one segment)."""
         body = {
             "method": method,
@@ -106,6 +108,7 @@ class RunningSandbox:
             "count": count,
             "status": status,
             "delay_s": delay_s,
+            "retry_after_s": retry_after_s,
         }
         self._admin("POST", "faults", body)
 

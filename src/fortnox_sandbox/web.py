@@ -91,6 +91,8 @@ class SandboxApp:
             response = json_response(404, {"message": "Not Found"})
         if fault is not None and fault.kind == "drop_after_commit":
             return DroppedConnection(environ)
+        if fault is not None and fault.kind in ("html_after_commit", "truncated_after_commit"):
+            return _unreadable_200(response, fault.kind)(environ, start_response)
         return response(environ, start_response)
 
     def _count_key(self, method: str, segments: list[str]) -> str:
@@ -107,7 +109,10 @@ class SandboxApp:
         status = fault.status or 500
         if status == 429:
             self.state.faults.count_429()
-            return json_response(429, TOO_MANY)
+            response = json_response(429, TOO_MANY)
+            if fault.retry_after_s is not None:
+                response.headers["Retry-After"] = str(fault.retry_after_s)
+            return response
         if status == 503:
             return Response("Service Unavailable", status=503, content_type="text/html")
         return json_response(status, SYSTEM_EXCEPTION)
@@ -174,3 +179,13 @@ def _bearer(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _unreadable_200(committed: Response, kind: str) -> Response:
+    """The work is done (``committed`` holds Fortnox's real answer) but the client gets 200 with a body
+    it cannot read: an HTML page, or the JSON cut off halfway."""
+    if kind == "html_after_commit":
+        page = "<!DOCTYPE html><html><body><h1>Fortnox</h1><p>Tillfälligt otillgänglig</p></body></html>"
+        return Response(page, status=200, content_type="text/html; charset=utf-8")
+    body = committed.get_data()
+    return Response(body[: max(1, len(body) // 2)], status=200, content_type="application/json")

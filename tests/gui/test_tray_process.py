@@ -41,6 +41,8 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(
             lambda: any("Välj kassans företagsfil" in n for n in window_names(tray_host)), 10.0
         ), window_names(tray_host)
         screenshot(tray_host, "tray-process-after-sync")
+        logged = [p for p in tmp_path.rglob("*.log") if "=== sync start" in p.read_text(errors="replace")]
+        assert logged, "the tray writes its syncs to the rotating log"
 
         started = time.monotonic()
         agent.send_signal(signal.SIGTERM)

@@ -42,9 +42,13 @@ def redact(value: Any) -> Any:
 
 def redacted_settings_text(path: Path) -> str:
     try:
-        raw = path.read_text(encoding="utf-8")
+        # Not UTF-8 (saved as Windows-1252 by a hand edit)? Support still wants to see it: undecodable
+        # bytes become U+FFFD, the text-based redaction below still applies.
+        raw = path.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
         return "(no settings file)\n"
+    except OSError as exc:
+        return f"(settings file unreadable: {type(exc).__name__})\n"
     try:
         return json.dumps(redact(json.loads(raw)), indent=2, ensure_ascii=False) + "\n"
     except json.JSONDecodeError:

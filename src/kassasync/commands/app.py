@@ -16,6 +16,7 @@ from kassasync.app.autostart import default_autostart, is_enabled, launch_comman
 from kassasync.app.controller import SyncRunner
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.errors import ConfigError
+from kassasync.logs import setup_logging
 from kassasync.paths import AppPaths, app_paths
 from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import EventSink, SyncReport, SyncRequest
@@ -58,6 +59,8 @@ def _tray(args: argparse.Namespace) -> int:
         return 1
     try:
         settings, problem = _load(paths)
+        # The tray's syncs go to the same daily rotating log as the CLI's ("Se loggfilen", support bundle).
+        setup_logging(paths.log_dir, settings.log_level)
         autostart, command = default_autostart(), launch_command()
         holder: dict[str, Agent] = {}
 

@@ -63,6 +63,9 @@ class ProgressLine:
             self.stream.flush()
 
 
+ALREADY_THERE = "{n} av dem fanns redan i Fortnox och skickades inte igen."
+
+
 def report_lines(report: SyncReport, *, show_posted: int = 20) -> list[str]:
     lines = [OUTCOME_TEXT[report.outcome]]
     for step, counts in report.steps.items():
@@ -72,6 +75,8 @@ def report_lines(report: SyncReport, *, show_posted: int = 20) -> list[str]:
             if counts.unconfirmed:
                 what = "1 kvitto" if counts.unconfirmed == 1 else f"{counts.unconfirmed} kvitton"
                 lines.append(f"  {UNCONFIRMED.format(what=what)}")
+            if counts.already_in_fortnox:
+                lines.append(f"  {ALREADY_THERE.format(n=counts.already_in_fortnox)}")
             continue
         text = f"  {name}: {counts.pulled} hämtade ({counts.created} nya, {counts.updated} ändrade"
         text += f", {counts.removed} borttagna)" if counts.removed else ")"

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -228,14 +229,23 @@ _DONE_PAGE = (
 )
 
 
-class _CallbackServer(HTTPServer):
+class _CallbackServer(ThreadingMixIn, HTTPServer):
+    """One thread per connection: a browser's idle pre-connection (or any other program's) cannot
+    hold up the real redirect. Still one code: the first valid callback wins, under a lock."""
+
+    daemon_threads = True
     result: dict[str, str] | None = None
     expected_state: str = ""
     refused: int = 0  # callbacks whose state was not ours (another page, another login)
+    result_lock = threading.Lock()
+
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        return bool(client_address and client_address[0] == "127.0.0.1")  # loopback only
 
 
 class _CallbackHandler(BaseHTTPRequestHandler):
     server: _CallbackServer
+    timeout = 10.0  # a connection that sends nothing is closed, its thread ends
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
@@ -250,7 +260,11 @@ class _CallbackHandler(BaseHTTPRequestHandler):
             self.server.refused += 1
             self._page(403, "Inloggningen avvisades", "Svaret kom inte från Kassasyncs inloggning.")
             return
-        self.server.result = params
+        with self.server.result_lock:
+            if self.server.result is not None:  # one code per login: a second callback changes nothing
+                self._page(409, "Redan inloggad", "Inloggningen är redan klar; stäng fliken.")
+                return
+            self.server.result = params
         ok = "code" in params
         self._page(
             200,

@@ -111,6 +111,8 @@ class FileTokenStore:
             )
             return None
         try:
+            if not isinstance(data, dict):  # [], "x", null, 5: a file someone else wrote
+                raise TypeError(f"a JSON {type(data).__name__}, not an object")
             return TokenSet.from_json(data)
         except (KeyError, ValueError, TypeError):
             log.warning("token file %s has an unexpected shape; a new login is needed", self.path)
@@ -151,10 +153,11 @@ class KeyringTokenStore:
             return None
         access_raw = self._keyring.get_password(KEYRING_SERVICE, f"{self.account}:access")
         try:
-            data: dict[str, Any] = json.loads(refresh_raw)
-            if access_raw:
-                data.update(json.loads(access_raw))
-            return TokenSet.from_json(data)
+            data = json.loads(refresh_raw)
+            access = json.loads(access_raw) if access_raw else {}
+            if not isinstance(data, dict) or not isinstance(access, dict):
+                raise TypeError("a keyring entry that is not a JSON object")
+            return TokenSet.from_json({**data, **access})
         except (KeyError, ValueError, TypeError):
             log.warning("the keyring entry %s has an unexpected shape; a new login is needed", self.account)
             return None

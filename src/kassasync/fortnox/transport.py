@@ -55,6 +55,7 @@ class ClientOptions:
     max_retries: int = 3  # for idempotent requests, after the first try
     backoff_s: float = 0.5  # doubled per retry, capped
     max_backoff_s: float = 8.0
+    max_retry_after_s: float = 60.0  # a longer Retry-After stops the run (and frees the sync lock)
     max_429_waits: int = 10  # then RateLimited (about 30 s of holding off at 24 per 5 s)
     max_auth_retries: int = 2
 
@@ -204,6 +205,8 @@ class FortnoxTransport:
                 continue
             if status >= 400:
                 raise error_from_response(status, method, url, response.text)
+            if not idempotent:  # the work is done; an answer we cannot read must not look like a refusal
+                return self._decode_created(response, method, url, body)
             return self._decode(response, method, url)
 
     def _send(
@@ -226,11 +229,37 @@ class FortnoxTransport:
         """Retry-After when Fortnox sends one (undocumented); else from one slot up to a whole window."""
         header = response.headers.get("Retry-After", "")
         if header.isdigit():
+            if float(header) > self.options.max_retry_after_s:
+                raise RateLimited(
+                    f"429 with Retry-After: {header} s (more than {self.options.max_retry_after_s:g} s); "
+                    "the run stops and the next one goes on",
+                    status=429,
+                )
             return float(header)
         slot = self.limiter.window_s / self.limiter.limit
         wait: float = min(slot * 2 ** (waits - 1), self.limiter.window_s)
         log.info("Fortnox rate limit (429); every request holds off %.2f s", wait)
         return wait
+
+    @classmethod
+    def _decode_created(cls, response: requests.Response, method: str, url: str, payload: Any) -> Any:
+        """A creating request's 2xx: a body that is not a JSON object is an unknown outcome (reconciled
+        before anything is sent again), never "refused before any work"."""
+        decoded: Any = None
+        cause: FortnoxUnavailable | None = None
+        try:
+            decoded = cls._decode(response, method, url)
+        except FortnoxUnavailable as exc:
+            cause = exc
+        if isinstance(decoded, dict) and decoded:
+            return decoded
+        raise OutcomeUnknown(
+            f"{method} {url}: HTTP {response.status_code} with an unreadable body "
+            f"({response.headers.get('Content-Type', '?')}, {len(response.content)} bytes); outcome unknown",
+            method=method,
+            url=url,
+            payload=payload,
+        ) from cause
 
     @staticmethod
     def _decode(response: requests.Response, method: str, url: str) -> Any:

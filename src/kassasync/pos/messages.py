@@ -89,6 +89,12 @@ TEMPLATES: dict[str, str] = {
     "string_too_long": "är för långt (högst {max_length} tecken)",
     "string_pattern_mismatch": "får bara innehålla bokstäver A–Z, siffror, bindestreck och understreck",
     "greater_than_equal": "måste vara minst {ge}",
+    "less_than_equal": "får vara högst {le}",
+    "amount_range": "är för stort för Fortnox ({amount} öre; högst 999 999 999,99 kr)",
+    "quantity_range": (
+        "ska vara ett tal mellan −1 000 000 och 1 000 000 med högst tre decimaler, inte {quantity}"
+    ),
+    "sold_at_range": "har ett orimligt år ({year}); kassan måste skriva ett datum mellan år 2000 och 2099",
     "too_short": "måste innehålla minst en post",
     "enum": "måste vara ett av {expected}",
     "bool_type": "ska vara true eller false",

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.resources import files
+from pathlib import Path
 
 from kassasync.errors import KassasyncError
 
@@ -89,6 +90,18 @@ def _statements(script: str) -> list[str]:
 def file_version(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0])
+
+
+def refuse_newer_schema(path: Path) -> None:
+    """``SchemaTooNew`` before anything in the file is changed: a plain connection that only reads
+    (the contract's connection switches the file to WAL, which an older program must not do either)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        version = file_version(conn)
+    finally:
+        conn.close()
+    if version > CURRENT_VERSION:
+        raise SchemaTooNew(f"company file has schema version {version}, this program knows {CURRENT_VERSION}")
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -36,6 +36,47 @@ def _check_vat_rate(rate: int) -> int:
 
 VatRate = Annotated[int, AfterValidator(_check_vat_rate)]
 
+# What Fortnox can hold, and what a register can sensibly mean. A register writing .NET's
+# DateTime.MinValue (year 1) or MaxValue (9999), or an amount in the quadrillions, has a bug; the
+# receipt is refused (named, in Swedish) and the others go on.
+MAX_ORE = 99_999_999_999  # 999 999 999,99 kr
+MAX_QUANTITY = Decimal(1_000_000)
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+MAX_RECEIPT_NUMBER = 9_999_999_999_999_999  # fits SQLite INTEGER (2^63 does not)
+
+
+def _check_amount(amount: int) -> int:
+    if abs(amount) > MAX_ORE:
+        raise PydanticCustomError(
+            "amount_range", "amount {amount} öre is beyond what Fortnox holds", {"amount": amount}
+        )
+    return amount
+
+
+def _check_quantity(quantity: Decimal) -> Decimal:
+    exponent = quantity.as_tuple().exponent
+    if (
+        not quantity.is_finite()
+        or abs(quantity) > MAX_QUANTITY
+        or not isinstance(exponent, int)
+        or exponent < -3
+    ):
+        raise PydanticCustomError(
+            "quantity_range", "quantity {quantity} out of range", {"quantity": str(quantity)}
+        )
+    return quantity
+
+
+def _check_sold_at(moment: datetime) -> datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise PydanticCustomError("sold_at_range", "sold_at year {year} out of range", {"year": moment.year})
+    return moment
+
+
+Ore = Annotated[int, AfterValidator(_check_amount)]
+Quantity = Annotated[Decimal, AfterValidator(_check_quantity)]
+SoldAt = Annotated[datetime, AfterValidator(_check_sold_at)]
+
 
 class LineKind(StrEnum):
     """What a line sells. A gift card sold is a debt to its holder, not a sale (no VAT, account 2421)."""
@@ -58,11 +99,11 @@ class ReceiptLine(BaseModel):
 
     article_number: str | None = Field(default=None, max_length=50)
     description: str = Field(min_length=1, max_length=255)
-    quantity: Decimal
-    unit_price_ore: int = Field(description="price per unit incl. VAT, before discount")
-    discount_ore: int = Field(default=0, description="discount on the line incl. VAT (positive on a sale)")
+    quantity: Quantity
+    unit_price_ore: Ore = Field(description="price per unit incl. VAT, before discount")
+    discount_ore: Ore = Field(default=0, description="discount on the line incl. VAT (positive on a sale)")
     vat_rate: VatRate
-    amount_ore: int = Field(description="what the line costs incl. VAT after discount")
+    amount_ore: Ore = Field(description="what the line costs incl. VAT after discount")
     kind: LineKind = LineKind.ARTICLE
 
     @model_validator(mode="after")
@@ -83,18 +124,18 @@ class ReceiptPayment(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     method: PaymentMethod
-    amount_ore: int = Field(description="amount received (cash: tendered); negative when paid back")
+    amount_ore: Ore = Field(description="amount received (cash: tendered); negative when paid back")
 
 
 class Receipt(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     register_code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")
-    receipt_number: int = Field(ge=1)
-    sold_at: datetime
-    total_ore: int
-    rounding_ore: int = 0
-    change_ore: int = Field(default=0, ge=0, description="cash handed back to the customer")
+    receipt_number: int = Field(ge=1, le=MAX_RECEIPT_NUMBER)
+    sold_at: SoldAt
+    total_ore: Ore
+    rounding_ore: Ore = 0
+    change_ore: Ore = Field(default=0, ge=0, description="cash handed back to the customer")
     customer_number: str | None = None
     is_return: bool = False
     original_receipt: str | None = Field(default=None, description="key of the sale a return refers to")

@@ -30,6 +30,9 @@ def quantity_text(value: Decimal) -> str:
 def insert_receipt(conn: sqlite3.Connection, receipt: Receipt) -> bool:
     """Insert inside the caller's transaction; False (and nothing written) when the key exists."""
     code, number = receipt.register_code, receipt.receipt_number
+    there = "SELECT 1 FROM receipts WHERE register_code = ? AND receipt_number = ?"
+    if conn.execute(there, (code, number)).fetchone() is not None:  # a guard trigger refuses it anyway
+        return False
     cur = conn.execute(
         f"INSERT INTO receipts ({RECEIPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (register_code, receipt_number) DO NOTHING",
@@ -110,7 +113,7 @@ def load_raw(
             {
                 "article_number": row[3],
                 "description": row[4],
-                "quantity": Decimal(str(row[5])),
+                "quantity": row[5] if isinstance(row[5], str) else str(row[5]),  # '1,5' is refused, by name
                 "unit_price_ore": row[6],
                 "discount_ore": row[7],
                 "vat_rate": row[8],

@@ -27,9 +27,10 @@ from kassasync.clock import Clock, SystemClock
 from kassasync.errors import ItemFailed, KassasyncError, RunAborted
 from kassasync.pos import invoice_payments, masterdata, outbox
 from kassasync.pos.backup import backup_to
+from kassasync.pos.guards import ensure_guards
 from kassasync.pos.invoice_payments import InvoiceCheck, PaymentState, SentPayment
 from kassasync.pos.messages import ReceiptProblem, problems_from_validation
-from kassasync.pos.migrations import create_schema, migrate
+from kassasync.pos.migrations import create_schema, migrate, refuse_newer_schema
 from kassasync.pos.models import Receipt
 from kassasync.pos.orgnr import normalise_orgnr
 from kassasync.pos.receipt_rows import insert_receipt, load_raw
@@ -95,6 +96,7 @@ class PosStore:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        self.refused: list[ReceiptProblem] = []  # receipts moved to failed when read (the run reports them)
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
@@ -113,6 +115,7 @@ class PosStore:
         conn = store._conn()
         create_schema(conn)
         with store._write() as tx:
+            ensure_guards(tx, store._now())
             tx.execute(
                 "INSERT INTO company (id, name, organisation_number) VALUES (1, ?, ?)", (name.strip(), number)
             )
@@ -128,7 +131,10 @@ class PosStore:
             )
         store = cls(path, clock=clock)
         try:
+            refuse_newer_schema(path)  # before anything, WAL included, is changed in the file
             migrate(store._conn())
+            with store._write() as tx:
+                ensure_guards(tx, store._now())
         except sqlite3.DatabaseError as exc:
             store.close()
             raise CompanyFileError(
@@ -310,6 +316,11 @@ class PosStore:
                 result[key] = Receipt.model_validate(raw)
             except ValidationError as exc:
                 result[key] = problems_from_validation(key, exc)
+            except (ArithmeticError, TypeError) as exc:  # whatever a register wrote: this receipt only
+                message = (
+                    f"Kvitto {key} kan inte läsas ur kassafilen ({type(exc).__name__}). Rätta det i kassan."
+                )
+                result[key] = [ReceiptProblem(key, "kvitto", message, f"receipt {key}: {exc!r}")]
         return result
 
     def pending_receipts(self, batch: int = 500) -> Iterator[Receipt]:
@@ -338,7 +349,15 @@ class PosStore:
         first = problems[0]
         for problem in problems:
             log.warning("invalid receipt in company file: %s", problem.detail)
-        self.mark_failed(first.receipt, first.message, from_states=(OutboxState.PENDING, OutboxState.FAILED))
+        if self.mark_failed(first.receipt, first.message, from_states=(OutboxState.PENDING,)):
+            self.refused.append(first)
+        else:
+            self.mark_failed(first.receipt, first.message, from_states=(OutboxState.FAILED,))
+
+    def take_refused(self) -> list[ReceiptProblem]:
+        """Receipts refused when read since the last call: each one is the run's failure to report."""
+        refused, self.refused = self.refused, []
+        return refused
 
     # -- outbox ----------------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 ``SyncEngine.run`` is the only entry point the tray, the scheduler and the CLI use. It never raises for
 anything a user can meet: every outcome becomes a ``SyncReport`` (with Swedish messages and English
-details), written to the log as a section of its own. One run at a time per company and user: the
-sync lock is a file lock, so the tray's schedule and a ``kassasync sync`` in a terminal cannot interleave.
+details), written to the log as a section of its own. One run at a time per company file: the sync lock
+is a file lock beside the company file (``sync/run_lock.py``), so the tray's schedule, a ``kassasync
+sync`` in a terminal and another user's agent on the same file cannot interleave.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from kassasync.sync.events import (
 from kassasync.sync.facts import FactsCache
 from kassasync.sync.pull import Cancelled, Puller, check_same_company
 from kassasync.sync.push import Pusher
+from kassasync.sync.run_lock import sync_lock_path
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,8 @@ class SyncEngine:
         log.info("=== sync start: %s ===", _describe(request))
         requests_used = 0
         try:
-            with FileLock(self.paths.ensure().sync_lock, timeout=0):
+            self.paths.ensure()
+            with FileLock(sync_lock_path(self.settings, self.paths), timeout=0):  # beside the company file
                 requests_used = self._locked_run(run, emit, cancel or threading.Event())
         except Timeout:
             self._abort(run, AlreadyRunning("another sync holds the sync lock"))

@@ -45,6 +45,7 @@ class StepCounts:
     posted: int = 0
     failed: int = 0
     unconfirmed: int = 0  # sent, but the answer was lost: looked up in Fortnox before anything is re-sent
+    already_in_fortnox: int = 0  # found in Fortnox before a create (the company file had forgotten them)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class SyncReport:
     @property
     def posted_count(self) -> int:
         return sum(counts.posted for counts in self.steps.values())
+
+    @property
+    def already_in_fortnox_count(self) -> int:
+        return sum(counts.already_in_fortnox for counts in self.steps.values())
 
     @property
     def unconfirmed_count(self) -> int:

@@ -80,6 +80,7 @@ class InvoiceFlow:
         self, key: str, number: str, draft: PaidInvoiceDraft, answer: Invoice | None, *, booked: bool
     ) -> list[SentPayment] | None:
         invoice = answer if answer is not None and answer.invoice_rows else self.client.get_invoice(number)
+        booked = booked or bool(invoice.booked)  # Fortnox's record decides, not the company file
         missing = undelivered(draft, invoice)
         if invoice.cancelled:
             cancelled = InvoiceCancelled(f"receipt {key}: invoice {number} is cancelled in Fortnox")
@@ -99,8 +100,10 @@ class InvoiceFlow:
             return self._cancel(key, number, invoice, exc)
         receipt_vat = sum(draft.invoice.vat_ore_by_rate.values())
         check = InvoiceCheck(number, facts.total_ore, facts.round_off_ore, facts.vat_ore, receipt_vat)
-        # A bookkept invoice from before the plan was kept may already have payments: look them up.
-        state = PaymentState.SENDING if booked else PaymentState.PLANNED
+        # Only an invoice this run has just created is known to have no payments. Any other (bookkept
+        # before the plan was kept, found already in Fortnox after a restored backup or a new company
+        # file, or created by a run that died before planning) may have some: look them up first.
+        state = PaymentState.PLANNED if answer is not None and not booked else PaymentState.SENDING
         plan = [
             SentPayment(
                 seq=seq,

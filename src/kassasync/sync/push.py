@@ -49,6 +49,7 @@ from kassasync.sync.bookkeeping import (
 )
 from kassasync.sync.events import ReportedError, StepCounts
 from kassasync.sync.facts import FactsCache
+from kassasync.sync.fortnox_record import FortnoxRecord
 from kassasync.sync.invoice_flow import InvoiceFlow
 from kassasync.sync.invoice_rows import encoded_paid_invoice
 from kassasync.sync.preflight import (
@@ -86,7 +87,10 @@ class PushResult:
 
     def step_counts(self) -> StepCounts:
         return StepCounts(
-            posted=self.counts["posted"], failed=self.counts["failed"], unconfirmed=self.counts["unconfirmed"]
+            posted=self.counts["posted"],
+            failed=self.counts["failed"],
+            unconfirmed=self.counts["unconfirmed"],
+            already_in_fortnox=self.counts["already_in_fortnox"],
         )
 
     def problem_errors(self) -> list[ReportedError]:
@@ -127,21 +131,31 @@ class Pusher:
         self.series = settings.voucher_series
         self.customer = settings.cash_customer_number
         self._unknown_in_a_row = 0
+        self.record = FortnoxRecord(client, store, facts)  # read before every create (fortnox_record.py)
 
     # -- the run ---------------------------------------------------------------------------------------
 
     def run(self) -> PushResult:
-        if not self.dry_run:
-            self.reconcile()
-            self.finish_invoices()
-        target = self.settings.effective_receipts_as
-        if target is ReceiptsAs.INVOICE:
-            self.push_each(self.send_invoice)
-        elif self.settings.posting is Posting.DAILY_SUMMARY:
-            self.push_summaries()
-        else:
-            self.push_each(self.send_voucher)
+        try:
+            if not self.dry_run:
+                self.reconcile()
+                self.finish_invoices()
+            target = self.settings.effective_receipts_as
+            if target is ReceiptsAs.INVOICE:
+                self.push_each(self.send_invoice)
+            elif self.settings.posting is Posting.DAILY_SUMMARY:
+                self.push_summaries()
+            else:
+                self.push_each(self.send_voucher)
+        finally:  # a run stopped midway still counts the receipts it refused
+            self.report_refused()
         return self.result
+
+    def report_refused(self) -> None:
+        """Receipts the store refused as it read them (a register wrote them wrong): failed, and said so."""
+        for problem in self.store.take_refused():
+            self.result.counts["failed"] += 1
+            self.result.errors.append(ReportedError(problem.message, problem.detail, item=problem.receipt))
 
     def today(self) -> date:
         return self.clock.now().astimezone(STOCKHOLM).date()
@@ -168,6 +182,24 @@ class Pusher:
             raise
         except ItemFailed as exc:
             self._fail(key, exc)
+        except Exception as exc:  # one receipt's failure is that receipt's, never the run's
+            self._unexpected(key, exc)
+
+    def _unexpected(self, key: str, exc: Exception) -> None:
+        """A bug or a register's oddity met while booking or sending one receipt: it fails alone."""
+        log.error("receipt %s: unexpected %s", key, type(exc).__name__, exc_info=exc)
+        entry = self.store.outbox_entry(key)
+        if entry is not None and entry.state is OutboxState.SENDING:  # its request may have reached Fortnox
+            self.result.counts["unconfirmed"] += 1
+            return
+        failure = ItemFailed(
+            f"receipt {key}: unexpected {type(exc).__name__}: {exc}",
+            user_message=(
+                f"Kvitto {key} kunde inte bokföras på grund av ett oväntat fel ({type(exc).__name__}). "
+                "Övriga kvitton skickas; se loggfilen och skicka ett supportpaket."
+            ),
+        )
+        self._fail(key, failure)
 
     def _fail(self, key: str, exc: KassasyncError) -> None:
         log.warning("receipt %s failed: %s", key, exc.detail)
@@ -204,9 +236,9 @@ class Pusher:
 
     def send_voucher(self, receipt: Receipt) -> None:
         draft = receipt_voucher(receipt, self.plan, self.series)
-        self._post_voucher([receipt.key], draft, Target.VOUCHER)
+        self._post_voucher([receipt.key], draft, Target.VOUCHER, key_marker(receipt.key))
 
-    def _post_voucher(self, keys: list[str], draft: VoucherDraft, target: Target) -> None:
+    def _post_voucher(self, keys: list[str], draft: VoucherDraft, target: Target, marker: str) -> None:
         if not draft.rows:  # a 0 kr receipt: nothing to book, and Fortnox refuses an empty voucher
             if not self.dry_run:
                 self.store.mark_sending(keys, target)
@@ -221,8 +253,23 @@ class Pusher:
         if self.dry_run:
             self._plan(keys, f"verifikation i serie {self.series}, {_kr(draft.debit_ore)}")
             return
+        found = self.record.voucher_for(marker, day, self.series)
+        if found is not None:
+            self._already_there(keys, target, found)
+            return
+        self.record.remember_series(self.series)
         body = draft.to_fortnox()["Voucher"]
         ref = self._send(keys, target, lambda: voucher_ref(self.client.create_voucher(body, year.id)))
+        self.record.voucher_created(marker, day, self.series, ref)
+        self._posted(keys, ref)
+
+    def _already_there(self, keys: list[str], target: Target, ref: str) -> None:
+        """Fortnox holds the document already (the company file forgot it): posted, never created again."""
+        log.warning("%s already in Fortnox as %s; not created again", ", ".join(keys), ref)
+        if not self.store.mark_sending(keys, target):
+            raise KassasyncError(f"{keys} were not pending any more; another sync is running?")
+        self.store.mark_posted(keys, ref)
+        self.result.counts["already_in_fortnox"] += len(keys)
         self._posted(keys, ref)
 
     def push_summaries(self) -> None:
@@ -248,18 +295,30 @@ class Pusher:
         for receipt in receipts:  # one bad receipt must not hold back its day
             try:
                 receipt_voucher(receipt, self.plan, self.series)
+                if not self.dry_run and self._posted_alone_already(receipt, day):
+                    continue
                 bookable.append(receipt)
             except ItemFailed as exc:
                 self._fail(receipt.key, exc)
+            except Exception as exc:  # it fails alone, its day goes on
+                self._unexpected(receipt.key, exc)
         if not bookable:
             return
         keys = [r.key for r in bookable]
         draft = daily_summary(bookable, self.plan, self.series, register, day)
-        self._guard(keys[0], lambda: self._post_voucher(keys, draft, Target.SUMMARY))
+        marker = key_marker(summary_key(register, day))
+        self._guard(keys[0], lambda: self._post_voucher(keys, draft, Target.SUMMARY, marker))
         entry = self.store.outbox_entry(keys[0])
         if entry is not None and entry.state is OutboxState.POSTED and not self.dry_run:
             cursor = SUMMARY_CURSOR.format(register=register, day=day)
             self.store.set_cursor(cursor, entry.fortnox_ref or "")
+
+    def _posted_alone_already(self, receipt: Receipt, day: date) -> bool:
+        """A receipt that went as a voucher of its own (it came after its day's summary) is in Fortnox."""
+        found = self.record.voucher_for(key_marker(receipt.key), day, self.series)
+        if found is not None:
+            self._already_there([receipt.key], Target.VOUCHER, found)
+        return found is not None
 
     # -- paid invoices ---------------------------------------------------------------------------------
 
@@ -280,6 +339,13 @@ class Pusher:
                 [receipt.key], f"kundfaktura till kund {self.customer}, {_kr(draft.invoice.total_ore)}"
             )
             return
+        found = self.record.invoice_for(receipt.key, day, self.customer)
+        if found is not None:  # the invoice is there: finish it (bookkeep, payments), never create it
+            self.result.sold_articles |= _articles(receipt)
+            self._already_there([receipt.key], Target.INVOICE, found)
+            InvoiceFlow(self).complete(receipt.key, found, draft)
+            return
+        self.record.remember_customer(self.customer)
         body = draft.invoice.to_fortnox()["Invoice"]
         answer: list[Invoice] = []
 
@@ -288,6 +354,7 @@ class Pusher:
             return str(answer[0].document_number)
 
         number = self._send(receipt.key, Target.INVOICE, create)
+        self.record.invoice_created(receipt.key, day, self.customer, number)
         self.result.sold_articles |= _articles(receipt)
         try:
             InvoiceFlow(self).complete(receipt.key, number, draft, answer[0])
@@ -345,10 +412,14 @@ class Pusher:
         now = self.clock.now()
         summaries: dict[tuple[str, date], list[str]] = {}
         for entry in self.store.outbox_entries(OutboxState.SENDING):
-            if now - datetime.fromisoformat(entry.updated_at) < self.reconcile_after:
-                self.result.reconciled["waiting"] += 1  # its request may still be on its way
+            try:
+                if now - datetime.fromisoformat(entry.updated_at) < self.reconcile_after:
+                    self.result.reconciled["waiting"] += 1  # its request may still be on its way
+                    continue
+                receipt = self.store.get_receipt(entry.receipt)
+            except (ItemFailed, ValueError, TypeError) as exc:  # it stays in sending: never sent on a guess
+                self._unreadable_in_flight(entry.receipt, exc)
                 continue
-            receipt = self.store.get_receipt(entry.receipt)
             if receipt is None:
                 continue
             if entry.target is Target.SUMMARY:
@@ -364,13 +435,19 @@ class Pusher:
             if found is not None:
                 self.store.set_cursor(SUMMARY_CURSOR.format(register=register, day=day), found)
 
+    def _unreadable_in_flight(self, key: str, exc: Exception) -> None:
+        log.warning("receipt %s in sending cannot be read for reconciliation: %r", key, exc)
+        message = (
+            f"Kvitto {key} väntar på kontroll i Fortnox men kan inte läsas ur kassafilen. Det skickas inte "
+            "igen förrän det är rättat; skicka ett supportpaket."
+        )
+        self.result.errors.append(
+            ReportedError(message, f"receipt {key} in sending unreadable: {exc!r}", item=key)
+        )
+
     def _reconcile_voucher(self, keys: list[str], day: date, marker: str) -> str | None:
-        year = self.facts.year_of(day)
-        found = None
-        if year is not None:
-            listing = self.client.iter_vouchers(self.series, year.id, day, day)
-            found = next((v for v in listing if marker in v.description), None)
-        return self._settle(keys, None if found is None else voucher_ref(found))
+        """Searched in every series the receipt may have gone in (the settings may have changed since)."""
+        return self._settle(keys, self.record.voucher_for(marker, day, self.series))
 
     def _reconcile_invoice(self, receipt: Receipt) -> None:
         invoices = [i for i in self.client.find_invoices(receipt.key) if not i.cancelled]

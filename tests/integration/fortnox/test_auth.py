@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -251,3 +252,28 @@ def test_the_log_of_a_whole_run_holds_no_token_code_or_secret(
     text = "".join(p.read_text(encoding="utf-8") for p in run_log.glob("kassasync-*.log"))
     assert "Fortnox token refreshed" in text and "a careless line" in text
     assert [s for s in secrets if s in text] == []
+
+
+def test_the_login_listener_serves_the_browser_while_another_connection_to_it_sits_idle(
+    sandbox: RunningSandbox, credentials: ClientCredentials, tmp_path: Path
+) -> None:
+    """Browsers open spare connections and send nothing on them; the redirect must still be served."""
+    store = FileTokenStore(tmp_path / "tokens.json")
+    endpoints = OAuthEndpoints.under(sandbox.base_url + "/oauth-v1")
+    idle: list[socket.socket] = []
+
+    def idle_connection_then_user(url: str) -> None:
+        redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        port = int(urlsplit(redirect_uri).port or 0)
+        idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))  # says nothing
+        HeadlessBrowser()(url)
+
+    try:
+        tokens = login(credentials, endpoints, store, browser_opener=idle_connection_then_user, timeout_s=10)
+    finally:
+        for conn in idle:
+            conn.close()
+
+    assert store.load() == tokens
+    assert idle  # the idle connection was open the whole time the browser was served
+    assert sandbox.counters()["requests"]["POST /oauth-v1/token"] == 1  # one code, used once

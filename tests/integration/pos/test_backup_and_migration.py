@@ -3,9 +3,11 @@
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from kassasync.clock import FakeClock
 from kassasync.pos.backup import restore_backup
-from kassasync.pos.migrations import CURRENT_VERSION, create_schema, file_version
+from kassasync.pos.migrations import CURRENT_VERSION, SchemaTooNew, create_schema, file_version
 from kassasync.pos.models import LineKind
 from kassasync.pos.records import Article
 from kassasync.pos.store import PosStore, connect
@@ -89,4 +91,26 @@ def test_a_filled_version_1_file_is_migrated_to_the_current_version_keeping_its_
     PosStore.create(fresh, "Ny AB", "556123-4567").close()
     conn = sqlite3.connect(fresh)
     assert migrated == schema_of(conn)
+    conn.close()
+
+
+def test_a_company_file_of_a_newer_schema_is_refused_before_anything_in_it_is_changed(tmp_path: Path) -> None:
+    """Not even switched to WAL: an older agent must not touch a contract it does not know."""
+    path = tmp_path / "kassa.db"
+    PosStore.create(path, "Testbutiken AB", "5561234567").close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute(
+        "INSERT INTO schema_version (version, applied_at) VALUES (?, '2030-01-01')", (CURRENT_VERSION + 1,)
+    )
+    conn.close()
+    before = path.read_bytes()
+
+    with pytest.raises(SchemaTooNew):
+        PosStore.open(path)
+
+    assert path.read_bytes() == before
+    assert not path.with_name("kassa.db-wal").exists()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()

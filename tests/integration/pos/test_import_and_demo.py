@@ -136,3 +136,45 @@ def test_the_demo_company_is_the_sandbox_shop_with_every_kind_of_sale(tmp_path: 
     assert returns and all(r.original_receipt in keys for r in returns)
     with make_demo_company(tmp_path / "b" / "kassa.db", clock=clock) as again:
         assert list(again.pending_receipts()) == receipts  # deterministic
+
+
+def test_the_importer_never_stops_on_a_bad_receipt_and_the_good_ones_load(
+    company: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1E+400, 2^63, nesting deeper than the parser goes, bytes that are not UTF-8: each bad receipt
+    gets its Swedish message, every good one is loaded."""
+    good = [json.dumps(receipt_data(n)) for n in (1, 6, 9)]
+    huge_quantity = json.dumps(receipt_data(2)).replace('"quantity": "1"', '"quantity": 1E+400')
+    huge_quantity = huge_quantity.replace('"quantity": 1,', '"quantity": 1E+400,')
+    too_big = receipt_data(3)
+    too_big["receipt_number"] = 2**63
+    deep = "[" * 5000 + "]" * 5000
+    latin1 = json.dumps(receipt_data(5), ensure_ascii=False).replace("Kaffe", "Kaffe å")
+    parts = [good[0], huge_quantity, json.dumps(too_big), deep, good[1]]
+    body = (
+        ("[" + ", ".join(parts) + ", ").encode() + latin1.encode("cp1252") + (", " + good[2] + "]").encode()
+    )
+    file = tmp_path / "trasig.json"
+    file.write_bytes(body)
+
+    assert main(["pos", "import", str(file), "--company", str(company)]) == 1
+
+    err = capsys.readouterr().err
+    assert "4 kvitton lästes inte in" in err, err
+    assert "Kvitto K1-2: rad 1, antal (quantity) ska vara ett tal mellan" in err
+    assert "kvittonummer (receipt_number) får vara högst" in err
+    assert "Kvitto nr 4 i filen kan inte läsas: det är för djupt nästlat" in err
+    assert "Kvitto K1-5 innehåller tecken som inte är UTF-8" in err
+    with PosStore.open(company_file(company)) as store:
+        assert [e.receipt for e in store.outbox_entries()] == ["K1-1", "K1-6", "K1-9"]
+
+
+def test_a_folder_given_as_the_receipt_file_is_a_message_not_a_traceback(
+    company: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "kvitton"
+    folder.mkdir()
+
+    assert main(["pos", "import", str(folder), "--company", str(company)]) == 1
+
+    assert "kan inte läsas. Ange en kvittofil, inte en mapp." in capsys.readouterr().err

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from kassasync.pos.records import OutboxState, Target
+from kassasync.sync.bookkeeping import business_date
 from kassasync.sync.events import Outcome, StepProgress, SyncFinished, SyncRequest, SyncStarted
 from kassasync.sync.pull import ARTICLE_BATCH
 
@@ -63,6 +64,8 @@ def test_request_counts_equal_the_minimum_for_a_pull_of_n_articles_and_a_push_of
     pages = lambda n: max(1, math.ceil(n / 500))  # noqa: E731 - the formula reads best inline
     accounts = report.steps["accounts"].pulled
     receipts = report.posted_count
+    with shop.store() as store:
+        days = len({business_date(r) for r in store.receipts_in_state(OutboxState.POSTED)})
     minimum = (
         1  # company information (same organisation number?)
         + 1  # predefined accounts
@@ -75,6 +78,7 @@ def test_request_counts_equal_the_minimum_for_a_pull_of_n_articles_and_a_push_of
         + pages(prices)
         + 1  # voucher series (pre-flight)
         + 1  # locked period (pre-flight)
+        + days  # check before create: one voucher listing per (series, day) with receipts to post
         + receipts  # one POST per voucher
     )
     counted = shop.requests()

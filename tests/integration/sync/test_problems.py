@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 from typing import cast
 
+import pytest
 from filelock import FileLock
 
 from kassasync.clock import STOCKHOLM
@@ -13,6 +14,7 @@ from kassasync.config import PaymentMapping, ReceiptsAs
 from kassasync.pos.records import OutboxState
 from kassasync.sync.bookkeeping import business_date
 from kassasync.sync.events import Outcome
+from kassasync.sync.run_lock import sync_lock_path
 
 from .conftest import Shop
 
@@ -150,7 +152,7 @@ def test_a_dry_run_shows_what_would_be_posted_and_posts_nothing(shop: Shop) -> N
 
 
 def test_a_sync_already_running_is_refused_not_interleaved(shop: Shop) -> None:
-    with FileLock(shop.paths.sync_lock):
+    with FileLock(sync_lock_path(shop.settings, shop.paths)):
         report = shop.sync()
     assert report.outcome is Outcome.ERROR
     assert report.errors[0].user_message.startswith("En synkronisering pågår redan")
@@ -197,3 +199,14 @@ def test_predefined_accounts_that_are_blank_null_or_zero_are_not_set_and_the_run
         rows = dict(store._conn().execute("SELECT name, account FROM predefined_accounts").fetchall())
     assert rows["SALESEUREV"] == rows["CURRENCYWIN"] == rows["PURCASE"] == 0  # "not set"
     assert rows["CASH"] == 1910
+
+
+@pytest.mark.parametrize("content", ["[]", '"token"', "null", "5", "[1, 2]"])
+def test_a_token_file_that_is_not_a_json_object_asks_for_a_new_login(shop: Shop, content: str) -> None:
+    shop.paths.token_file.write_text(content, encoding="utf-8")
+
+    report = shop.sync()
+
+    assert report.outcome is Outcome.LOGIN_REQUIRED
+    assert "Logga in igen" in report.errors[0].user_message
+    assert shop.states() == {OutboxState.PENDING: 48}

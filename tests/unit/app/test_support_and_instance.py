@@ -57,6 +57,19 @@ def test_an_unreadable_settings_file_is_bundled_with_secret_values_blanked(tmp_p
     assert '"client_secret": "***"' in text and "abc" not in text
 
 
+def test_a_settings_file_that_is_not_utf8_is_bundled_with_secret_values_blanked(tmp_path: Path) -> None:
+    """Saved as Windows-1252 by a hand edit (a shop name with å): the bundle is still made."""
+    settings_file = tmp_path / "settings.json"
+    settings_file.write_bytes('{"client_secret": "abc", "name": "Kafé Åsa"}'.encode("cp1252"))
+
+    bundle = create_support_bundle(tmp_path, log_dir=tmp_path / "none", settings_file=settings_file, now=NOW)
+
+    with zipfile.ZipFile(bundle) as archive:
+        text = archive.read("settings.json").decode()
+    assert '"client_secret": "***"' in text and "abc" not in text
+    assert "Kaf" in text
+
+
 HOLD = """
 import sys
 from pathlib import Path
