@@ -1,4 +1,4 @@
-"""The sandbox answers like Fortnox: every recorded interaction (../shared/fortnox/recorded) replayed.
+"""The sandbox answers like Fortnox: every recorded interaction (tests/data/fortnox-recorded) replayed.
 
 Each recording is one real conversation with api.fortnox.se / apps.fortnox.se. The sandbox is seeded to
 an equivalent state (the records the recordings show: articles 1-3 and 101-103, customers 1-7, 34
@@ -14,7 +14,6 @@ on every other difference, and also on a deliberate entry that no longer happens
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +27,9 @@ from requests.auth import _basic_auth_str
 from fortnox_sandbox.seed import article_record, customer_record, new_tenant
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
 
-RECORDED = Path(os.environ.get("KASSASYNC_SHARED", Path(__file__).parents[4] / "shared")) / "fortnox/recorded"
+# A copy of ../shared/fortnox/recorded (public VCR cassettes of accodeing/fortnox-api, see its README), kept
+# in the repository so a clean clone tests the same answers (as tests/data/fortnox-openapi.json).
+RECORDED = Path(__file__).parents[2] / "data" / "fortnox-recorded"
 TENANT = "recorded"
 
 # (recording file pattern, difference pattern) -> why the sandbox keeps it.
