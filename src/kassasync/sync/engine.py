@@ -42,8 +42,9 @@ from kassasync.sync.events import (
     SyncStarted,
 )
 from kassasync.sync.facts import FactsCache
+from kassasync.sync.interleave import Every, push_every_s
 from kassasync.sync.pull import Cancelled, Puller, check_same_company
-from kassasync.sync.push import Pusher
+from kassasync.sync.push import Pusher, PushResult
 from kassasync.sync.run_lock import sync_lock_path
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,32 @@ class _Run:
     posted: list[tuple[str, str]] = field(default_factory=list)
     planned: list[tuple[str, str]] = field(default_factory=list)
     outcome: Outcome = Outcome.OK
+    pushes: list[PushResult] = field(default_factory=list)  # one per push; a long pull pushes again
+
+    def fold_pushes(self) -> None:
+        """The receipts step of all pushes: posted and failed add up; what waits, and why, is the last
+        push's view (an earlier push's held-back receipt may since have been posted); an error a later
+        push met again is said once."""
+        if not self.pushes:
+            return
+        last = self.pushes[-1]
+        counts = StepCounts(
+            posted=sum(p.counts["posted"] for p in self.pushes),
+            failed=sum(p.counts["failed"] for p in self.pushes),
+            unconfirmed=last.counts["unconfirmed"],
+            already_in_fortnox=sum(p.counts["already_in_fortnox"] for p in self.pushes),
+        )
+        self.steps["receipts"] = counts
+        said: set[tuple[str | None, str]] = set()
+        for push in self.pushes:
+            self.posted += push.posted
+            self.planned += push.planned
+            for error in push.errors:
+                if (error.item, error.user_message) not in said:
+                    said.add((error.item, error.user_message))
+                    self.errors.append(error)
+        self.errors += last.problem_errors()
+        self.pushes.clear()
 
 
 class SyncEngine:
@@ -99,6 +126,7 @@ class SyncEngine:
         rate_window_s: float = DEFAULT_WINDOW_S,
         reconcile_after_s: float = RECONCILE_AFTER_S,
         client_options: ClientOptions | None = None,
+        push_during_pull_s: float | None = None,
     ) -> None:
         self.settings, self.paths = settings, paths
         self.clock = clock or SystemClock()
@@ -106,6 +134,9 @@ class SyncEngine:
         self.rate_limit, self.rate_window_s = rate_limit, rate_window_s
         self.reconcile_after_s = reconcile_after_s
         self.client_options = client_options
+        self.push_during_pull_s = (
+            push_every_s(settings.schedule) if push_during_pull_s is None else push_during_pull_s
+        )
 
     def run(
         self, request: SyncRequest, emit: EventSink = _ignore, cancel: threading.Event | None = None
@@ -148,7 +179,10 @@ class SyncEngine:
                 client = context.client(
                     rate_limit=self.rate_limit, rate_window_s=self.rate_window_s, options=self.client_options
                 )
-                self._sync(run, store, client, self._progress(emit), cancel)
+                try:
+                    self._sync(run, store, client, self._progress(emit), cancel)
+                finally:  # a run stopped midway still reports what it posted
+                    run.fold_pushes()
         except LoginRequired as exc:
             self._abort(run, exc, Outcome.LOGIN_REQUIRED)
         except RunAborted as exc:
@@ -194,14 +228,20 @@ class SyncEngine:
                 cancel=cancel,
             )
             # Push first: the short lists the push needs, the details of the articles being sold, the
-            # receipts, and only then the catalogue (a first pull of a big one takes hours).
+            # receipts, and only then the catalogue (a first pull of a big one takes hours). What the
+            # register sells meanwhile is posted once per schedule interval, between catalogue requests.
             puller.setup(everything=request.kind == "everything")
             sold: set[str] = set()
-            if request.push:
+
+            def push_sold_since() -> None:
                 puller.sold_first(sold_articles(store))
-                sold = self._push(run, store, client, facts, progress, cancel)
+                sold.update(self._push(run, store, client, facts, progress, cancel))
+
+            if request.push:
+                push_sold_since()
                 if cancel.is_set():
                     raise Cancelled("sync cancelled during the push")
+                puller.between = Every(self.push_during_pull_s, push_sold_since)
             pulled = puller.catalogue()
             run.steps.update(pulled.steps)
             run.errors += pulled.errors
@@ -249,17 +289,13 @@ class SyncEngine:
             reconcile_after_s=self.reconcile_after_s,
             dry_run=run.request.dry_run,
         )
+        run.pushes.append(pusher.result)  # folded into the report when the run ends, however it ends
         try:
             pusher.run()
-        finally:  # a run stopped midway still reports what it posted
-            result = pusher.result
-            run.steps["receipts"] = result.step_counts()
-            run.posted += result.posted
-            run.planned += result.planned
-            run.errors += result.errors + result.problem_errors()
-            if result.reconciled["found"] or result.reconciled["released"]:
-                log.info("reconciled: %s", result.reconciled)
-        return result.sold_articles
+        finally:
+            if pusher.result.reconciled["found"] or pusher.result.reconciled["released"]:
+                log.info("reconciled: %s", pusher.result.reconciled)
+        return pusher.result.sold_articles
 
     def _account_plan(self, store: PosStore) -> AccountPlan:
         return AccountPlan.from_company(

@@ -31,6 +31,7 @@ from kassasync.pos.store import PosStore
 from kassasync.sync import articles as catalogue
 from kassasync.sync.events import ReportedError, StepCounts
 from kassasync.sync.facts import FactsCache
+from kassasync.sync.interleave import never
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ CURSOR_OVERLAP = timedelta(minutes=2)
 STOCK_BATCH = 200  # itemIds per warehouse request: URL length (REFERENCE §5.14)
 FULL_PASS_CURSOR = "full_pass_day"
 ARTICLES_PASS = "articles_pass"  # the start of an article pass under way ("" when none)
+PAGE_ROWS = 500  # Fortnox's page size: the price list stops for receipts once a page
 ARTICLE_BATCH = 50  # rows per commit: a killed pull loses at most this many detail requests
 
 Progress = Callable[[str, int, "int | None"], None]
@@ -94,9 +96,11 @@ class Puller:
         clock: Clock,
         progress: Progress,
         cancel: threading.Event,
+        between: Callable[[], None] = never,
     ) -> None:
         self.client, self.store, self.settings, self.facts = client, store, settings, facts
         self.backup_dir, self.clock, self.progress, self.cancel = backup_dir, clock, progress, cancel
+        self.between = between  # called between catalogue requests: the engine posts receipts there
         self.result = PullResult()
         self._started = clock.now()
         self._price_list: str | None = None
@@ -162,6 +166,12 @@ class Puller:
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
             raise Cancelled("sync cancelled during the pull")
+
+    def _pause_point(self) -> None:
+        """Between two catalogue requests (no store transaction open): cancel, or let receipts through."""
+        self._check_cancel()
+        self.between()
+        self._check_cancel()
 
     def _since(self, resource: str, full: bool) -> datetime | None:
         if full:
@@ -249,7 +259,8 @@ class Puller:
         def stream() -> Iterator[records.Article]:
             nonlocal details
             for page in self.client.iter_article_pages(since, active=True):
-                self._check_cancel()
+                total = self.client.list_total  # read now: a push between requests lists vouchers
+                self._pause_point()
                 for row in page:
                     known = self.store.get_article(row.article_number)
                     if known is not None and known.origin is not records.Origin.FORTNOX:
@@ -258,10 +269,10 @@ class Puller:
                         row.article_number not in self._prefetched
                     )
                     if catalogue.needs_detail(row, known, is_changed):
-                        self._check_cancel()  # a detail a request: stop between them, not per page
+                        self._pause_point()  # a detail a request: stop between them, not per page
                         details += 1
                         if details % 50 == 0:
-                            self.progress("articles", len(seen), self.client.list_total)
+                            self.progress("articles", len(seen), total)
                         detail = self.client.get_article(row.article_number)
                         article = catalogue.from_detail(row, detail) if detail.active else None
                         if not detail.active:
@@ -273,7 +284,7 @@ class Puller:
                         continue
                     seen.add(article.article_number)
                     yield article
-                self.progress("articles", len(seen), self.client.list_total)
+                self.progress("articles", len(seen), total)
 
         self.progress("articles", 0, None)
         counts = self.store.upsert_articles(stream(), batch=ARTICLE_BATCH)
@@ -326,6 +337,8 @@ class Puller:
             nonlocal pulled
             for row in self.client.iter_prices(price_list, self._since(cursor, full)):
                 pulled += 1
+                if pulled % PAGE_ROWS == 1:
+                    self._pause_point()
                 vat = vat_rate(row.article_number)
                 if vat is None or row.price is None:  # an inactive article's price: nothing to show
                     continue

@@ -245,3 +245,44 @@ def test_a_first_sync_posts_the_receipts_before_it_pulls_the_catalogue(shop: Sho
     # not read again by the article pass: still one detail per article in all.
     assert shop.requests()["GET /3/articles/{ArticleNumber}"] == len(shop.tenant().articles)
     assert report.steps["articles"].failed == 0
+
+
+def test_receipts_sold_during_a_long_first_pull_are_posted_before_it_ends(shop: Shop) -> None:
+    """The run holds the sync lock for hours on a big first pull: it posts what is sold meanwhile itself,
+    once per schedule interval (here: at every pause point), between two catalogue requests."""
+    with shop.store() as store:
+        template = next(iter(store.pending_receipts()))
+    sold_later = template.model_copy(update={"receipt_number": 9001})
+    order: list[str] = []
+
+    def sell_during_the_pull(event: object) -> None:
+        if not isinstance(event, StepProgress):
+            return
+        if event.step == "articles" and event.done > 0 and not order:
+            with shop.store() as store:
+                assert store.add_receipt(sold_later)
+            order.append("sold")
+        elif event.step == "receipts" and order == ["sold"]:
+            order.append("posted")
+        elif event.step == "articles" and order == ["sold", "posted"] and event.done == event.total:
+            order.append("pull done")
+
+    report = shop.engine(push_during_pull_s=0.0).run(
+        SyncRequest(kind="everything"), emit=sell_during_the_pull
+    )
+
+    assert report.outcome is Outcome.OK, report.errors
+    assert order == ["sold", "posted", "pull done"]
+    assert shop.vouchers_of(sold_later.key) == 1
+    assert report.posted_count == 49 and report.steps["receipts"].posted == 49
+    assert sold_later.key in {key for key, _ in report.posted}
+    assert shop.states() == {OutboxState.POSTED: 49}
+
+
+def test_a_problem_met_by_every_push_of_a_long_pull_is_reported_once(shop: Shop) -> None:
+    shop.configure(voucher_series="Q")  # a series Fortnox does not have: every receipt is held back
+    report = shop.engine(push_during_pull_s=0.0).run(SyncRequest(kind="everything"))
+
+    held = [e for e in report.errors if "kvitton väntar" in e.user_message]
+    assert len(held) == 1 and "(48 kvitton väntar.)" in held[0].user_message
+    assert shop.states() == {OutboxState.PENDING: 48}
