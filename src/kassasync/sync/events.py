@@ -59,6 +59,7 @@ class SyncReport:
     posted: tuple[tuple[str, str], ...] = ()  # (receipt key, Fortnox reference) in posting order
     planned: tuple[tuple[str, str], ...] = ()  # dry run: (receipt key, what it would become)
     log_file: str | None = None  # where the run's log section is, for "see the log"
+    awaiting_summary: int = 0  # receipts waiting for their day to close (Dagssammandrag): not a problem
 
     @property
     def failed_count(self) -> int:
