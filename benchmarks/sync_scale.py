@@ -72,6 +72,7 @@ PAGE = 500
 RECEIPTS_PER_DAY = 24  # the demo register day: 12 receipts on each of its two registers
 NAIVE_PAUSE_S = 0.25
 GOAL_REQUESTS, GOAL_WALL, GOAL_RSS_MB, GOAL_RESUME = 1.05, 1.10, 150.0, 1.02
+FIRST_SYNC_SERIES = "Q"  # a manual series of the measurement's own for the first-sync phase
 SCHEDULE_INTERVAL_S = 15 * 60  # the default schedule (config.Schedule.every_minutes)
 
 
@@ -308,7 +309,7 @@ def push_delays(
         "pull": True,
         "push": True,
         "push_during_pull_s": interval_s,
-        "voucher_series": "L",  # a series of its own: the receipts phase must not find these in F
+        "voucher_series": FIRST_SYNC_SERIES,  # its own: the receipts phase must not find these in F
     }
     sandbox.reset_counters()
     proc = subprocess.Popen(
@@ -368,6 +369,11 @@ def run(args: argparse.Namespace) -> None:
             state.clock.today(), state.clock.local_naive(), articles=args.articles, customers=args.customers
         )
         state.tenants["demo"] = tenant
+        tenant.voucher_series[FIRST_SYNC_SERIES] = {
+            "Code": FIRST_SYNC_SERIES,
+            "Description": "Kassa, första synkroniseringen (mätning)",
+            "Manual": True,
+        }
         seed_s = time.perf_counter() - started
 
         home = Path(tmp) / "home"
