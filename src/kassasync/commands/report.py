@@ -5,9 +5,18 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from kassasync.pos.records import OutboxState
 from kassasync.sync.events import Outcome, StepProgress, SyncEvent, SyncReport, time_left_text
 from kassasync.words import awaiting_summary, count, kvitton, of_total
 
+STATE_NAMES = {  # the outbox states as the shop owner reads them (receipts listing, demo)
+    OutboxState.PENDING: "i kö",
+    OutboxState.SENDING: "skickas (kontrolleras)",
+    OutboxState.POSTED: "bokförd",
+    OutboxState.BOOKED: "faktura bokförd, betalning saknas",
+    OutboxState.PAID: "betald",
+    OutboxState.FAILED: "fel",
+}
 STEP_NAMES = {
     "predefined": "Förvalda konton",
     "accounts": "Konton",

@@ -24,18 +24,10 @@ from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 from kassasync.sync.push import awaits_summary, posts_daily_summaries
 from kassasync.words import awaiting_summary
 
-from .report import ProgressLine, describe_ref, report_lines
+from .report import STATE_NAMES, ProgressLine, describe_ref, report_lines
 
 log = logging.getLogger(__name__)
 
-STATE_NAMES = {
-    OutboxState.PENDING: "i kö",
-    OutboxState.SENDING: "skickas (kontrolleras)",
-    OutboxState.POSTED: "bokförd",
-    OutboxState.BOOKED: "faktura bokförd, betalning saknas",
-    OutboxState.PAID: "betald",
-    OutboxState.FAILED: "fel",
-}
 AWAITING_SUMMARY = "väntar på dagssammandraget"
 
 
