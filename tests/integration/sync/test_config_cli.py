@@ -157,3 +157,18 @@ def test_keys_and_show_all_explain_each_key_and_deployment_md_documents_them(
     table = DEPLOYMENT.read_text(encoding="utf-8")
     for key in KEYS:
         assert f"| `{key.name}` |" in table, key.name
+
+
+def test_autostart_registers_the_real_autostart_entry_as_the_dialogs_ok_does(
+    saved: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kassasync.app.constants import XDG_DESKTOP_FILE
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    entry = tmp_path / "xdg" / "autostart" / XDG_DESKTOP_FILE
+
+    assert main(["config", "set", "autostart", "true"]) == 0
+    assert entry.is_file() and load_settings(saved.paths.settings_file).autostart
+
+    assert main(["config", "set", "autostart", "nej"]) == 0
+    assert not entry.exists() and not load_settings(saved.paths.settings_file).autostart
