@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck layers unit bench guide-images clean
+.PHONY: demo demo-tray test check lint typecheck layers unit bench guide-images clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/kassasync demo
+
+# After the demo: the tray agent a shop owner sees, on the same sandbox and demo shop (needs a display).
+demo-tray: $(STAMP)
+	$(BIN)/kassasync demo tray
 
 test: $(STAMP) lint typecheck layers
 	$(BIN)/pytest -q

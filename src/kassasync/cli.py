@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from kassasync import __version__
 
 # Areas are looked up by name so that a command's heavy imports (Tk, pystray) load only when used.
-COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app")
+COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app", "config")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,12 +29,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a shell reports for a program that a closed pipe stopped (128 + SIGPIPE): `kassasync receipts | head`.
+CLOSED_PIPE_EXIT = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.handler
-    result: int = handler(args)
+    try:
+        result: int = handler(args)
+        sys.stdout.flush()  # a pipe closed early shows here, inside the guard, not at interpreter exit
+    except BrokenPipeError:
+        return _stdout_closed()
     return result
+
+
+def _stdout_closed() -> int:
+    """The reader (``head``, ``more``) stopped reading: quiet, as every Unix tool is, no traceback.
+
+    Python would flush stdout again at exit and print "Exception ignored ... BrokenPipeError", so the
+    descriptor is pointed at the null device first (the recipe of the ``signal`` module's docs).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no real descriptor (a test's capture): nothing to quieten
+        pass
+    return CLOSED_PIPE_EXIT
 
 
 def tray_main() -> None:

@@ -48,11 +48,15 @@ def _say_already_running(message: str) -> None:
 
 
 def _tray(args: argparse.Namespace) -> int:
+    return run_tray(app_paths().ensure())
+
+
+def run_tray(paths: AppPaths) -> int:
+    """The tray agent until it quits: ``kassasync tray``, and ``kassasync demo tray`` on the sandbox."""
     from kassasync.app.agent import Agent, Services
     from kassasync.app.fortnox_link import login_with_browser, lookups_for
     from kassasync.app.single_instance import ALREADY_RUNNING, SingleInstance
 
-    paths = app_paths().ensure()
     instance = SingleInstance(paths.instance_lock)
     if not instance.acquire():
         _say_already_running(ALREADY_RUNNING)

@@ -43,11 +43,30 @@ def _fail(exc: KassasyncError) -> int:
     return 1
 
 
+NO_BROWSER = (
+    "Ingen webbläsare kunde öppnas. Öppna den här adressen i en webbläsare på den här datorn, logga in i "
+    "Fortnox och godkänn Kassasync:"
+)
+
+
+def open_or_show(url: str) -> bool:
+    """Open the login in the browser; where none starts (a server, a bare PC), show the address instead
+    of waiting five minutes for a browser that never came. The callback is on 127.0.0.1, so the address
+    must be opened on this computer."""
+    import webbrowser
+
+    if webbrowser.open(url):
+        print("Webbläsaren öppnas: logga in i Fortnox och godkänn Kassasync.", flush=True)
+        return True
+    log.warning("no browser could be started for the login; the address is shown instead")
+    print(f"{NO_BROWSER}\n\n  {url}\n", flush=True)
+    return False
+
+
 def _login(args: argparse.Namespace) -> int:
     try:
         context = _context()
-        print("Webbläsaren öppnas: logga in i Fortnox och godkänn Kassasync.")
-        company = connect_company(context, timeout_s=args.timeout)
+        company = connect_company(context, browser_opener=open_or_show, timeout_s=args.timeout)
     except KassasyncError as exc:
         return _fail(exc)
     print(f"Kopplad till {company.company_name} ({company.organization_number}).")

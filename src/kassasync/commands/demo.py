@@ -4,24 +4,32 @@ It starts the seeded sandbox in-process, creates the demo shop's company file (a
 logs in through the real OAuth code flow (the sandbox approves at once and a headless "browser" follows
 the redirect), runs a full sync both ways with the real engine, prints the report (what was pulled, which
 receipt became which voucher) and runs it once more to show that nothing is posted twice.
+
+``kassasync demo tray`` sets up the same world and then opens the tray agent on it (the ``kassasync
+tray`` path), logged in to the sandbox, so a newcomer sees what a shop owner sees: the icon, its menu,
+the settings and the receipts; it runs until "Avsluta" (or ``kassasync quit``), then stops the sandbox.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from fortnox_sandbox.testing import running_sandbox
-from kassasync.commands.report import ProgressLine, report_lines
+from fortnox_sandbox.testing import RunningSandbox, running_sandbox
+from kassasync.commands.report import STATE_NAMES, ProgressLine, report_lines
 from kassasync.config import FortnoxSettings, Settings, save_settings
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.logs import setup_logging
-from kassasync.paths import HOME_ENV, app_paths
+from kassasync.paths import HOME_ENV, AppPaths, app_paths
 from kassasync.pos.demo import make_demo_company
 from kassasync.pos.store import company_file
 from kassasync.sync.engine import SyncEngine
@@ -30,6 +38,13 @@ from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help="visa Kassasync mot den inbyggda Fortnox-sandlådan")
+    parser.add_argument(
+        "what",
+        nargs="?",
+        choices=("tray",),
+        metavar="tray",
+        help="tray: öppna Kassasync i aktivitetsfältet mot sandlådan och demobutiken (kräver en skärm)",
+    )
     parser.add_argument("--home", type=Path, help="mapp för demons filer (standard: en ny tillfällig mapp)")
     parser.set_defaults(handler=_run)
 
@@ -39,8 +54,18 @@ def _open_headlessly(url: str) -> object:
     return requests.get(url, timeout=30)
 
 
-def _run(args: argparse.Namespace) -> int:
-    home = args.home or Path(tempfile.mkdtemp(prefix="kassasync-demo-"))
+@dataclass(frozen=True)
+class DemoShop:
+    """The demo's world, logged in: the running sandbox, the shop's settings saved, the login stored."""
+
+    sandbox: RunningSandbox
+    context: FortnoxContext
+    paths: AppPaths
+
+
+@contextmanager
+def demo_shop(home: Path) -> Iterator[DemoShop]:
+    """Start the sandbox, create the demo shop's company file and log in to the sandbox, as an owner would."""
     os.environ[HOME_ENV] = str(home)
     paths = app_paths().ensure()
     setup_logging(paths.log_dir, console=False)
@@ -63,7 +88,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         save_settings(settings, paths.settings_file)
         company = store.company()
-        counts = store.state_counts()
+        counts = {STATE_NAMES[state]: n for state, n in store.state_counts().items() if n}
+        store.close()
         print(f"Kassans företag: {company.name} ({company.organisation_number}), {company_file(company_dir)}")
         print(f"Kvitton i kön: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in counts.items())})")
 
@@ -72,19 +98,50 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Inloggad i Fortnox: {info.company_name} ({info.organization_number})")
         match = info.organization_number == company.organisation_number
         print("Organisationsnumren stämmer." if match else "VARNING: organisationsnumren skiljer sig!")
+        yield DemoShop(sandbox, context, paths)
 
-        store.close()
-        engine = SyncEngine(context.settings, paths)
+
+def _run(args: argparse.Namespace) -> int:
+    home = args.home or Path(tempfile.mkdtemp(prefix="kassasync-demo-"))
+    if args.what == "tray":
+        return _tray(args, home)
+    with demo_shop(home) as shop:
+        engine = SyncEngine(shop.context.settings, shop.paths)
         print("\nSynkroniserar allt (hämtar från Fortnox, bokför kvittona)...")
         first = _sync(engine, SyncRequest(kind="everything", trigger="cli"))
         print("\nSynkroniserar igen: inget nytt ska bokföras...")
         second = _sync(engine, SyncRequest(trigger="cli"))
-        series = sandbox.state.tenant("demo").vouchers
-        kassa = sum(len(rows) for (_, code), rows in series.items() if code == settings.voucher_series)
-        print(f"\nVerifikationer i serie {settings.voucher_series} i Fortnox-sandlådan: {kassa}")
-    print(f"Loggar: {paths.log_dir}")
+        series_code = shop.context.settings.voucher_series
+        series = shop.sandbox.state.tenant("demo").vouchers
+        kassa = sum(len(rows) for (_, code), rows in series.items() if code == series_code)
+        print(f"\nVerifikationer i serie {series_code} i Fortnox-sandlådan: {kassa}")
+    print(f"Loggar: {shop.paths.log_dir}")
     ok = (Outcome.OK, Outcome.ATTENTION)
     return 0 if first.outcome in ok and second.outcome in ok and second.posted_count == 0 else 1
+
+
+NO_DISPLAY = (
+    "kassasync demo tray visar Kassasync i aktivitetsfältet och behöver en skärm (DISPLAY saknas). "
+    "Kör kassasync demo för demon i terminalen."
+)
+
+
+def _tray(args: argparse.Namespace, home: Path) -> int:
+    """The tray agent a shop owner sees, on the sandbox and the demo shop, until "Avsluta"."""
+    if sys.platform != "win32" and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    from kassasync.commands.app import run_tray
+
+    with demo_shop(home) as shop:
+        print(
+            "\nKassasync körs nu i aktivitetsfältet mot sandlådan och demobutiken. Klicka på ikonen "
+            "(Synkronisera, Inställningar, Kvitton med fel); Avsluta i menyn eller kassasync quit "
+            "avslutar demon."
+        )
+        code = run_tray(shop.paths)
+    print(f"Demon är avslutad. Loggar: {shop.paths.log_dir}")
+    return code
 
 
 def _sync(engine: SyncEngine, request: SyncRequest) -> SyncReport:

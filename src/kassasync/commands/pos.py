@@ -13,6 +13,7 @@ from kassasync.money import format_kronor
 from kassasync.pos.demo import make_demo_company
 from kassasync.pos.importer import import_file
 from kassasync.pos.store import PosStore, company_file
+from kassasync.words import kvitton
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ def _import(args: argparse.Namespace) -> int:
             result = import_file(store, args.file)
     except KassasyncError as exc:
         return _fail(exc)
-    print(f"{len(result.added)} kvitton inlästa, {len(result.already_present)} fanns redan.")
+    print(f"{kvitton(len(result.added))} inlästa, {len(result.already_present)} fanns redan.")
     if result.problems:
-        print(f"{len(result.refused)} kvitton lästes inte in:", file=sys.stderr)
+        print(f"{kvitton(len(result.refused))} lästes inte in:", file=sys.stderr)
         for problem in result.problems:
             print(f"  {problem.message} [fält {problem.field}]", file=sys.stderr)
         return 1
@@ -79,6 +80,6 @@ def _demo(args: argparse.Namespace) -> int:
     total = sum(r.total_ore for r in receipts)
     print(
         f"Demobutiken {company.name} ({company.organisation_number}) skapad i {store.path}: "
-        f"{len(receipts)} kvitton, {format_kronor(total)}."
+        f"{kvitton(len(receipts))}, {format_kronor(total)}."
     )
     return 0

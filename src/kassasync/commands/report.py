@@ -5,8 +5,18 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from kassasync.pos.records import OutboxState
 from kassasync.sync.events import Outcome, StepProgress, SyncEvent, SyncReport, time_left_text
+from kassasync.words import awaiting_summary, count, kvitton, of_total
 
+STATE_NAMES = {  # the outbox states as the shop owner reads them (receipts listing, demo)
+    OutboxState.PENDING: "i kö",
+    OutboxState.SENDING: "skickas (kontrolleras)",
+    OutboxState.POSTED: "bokförd",
+    OutboxState.BOOKED: "faktura bokförd, betalning saknas",
+    OutboxState.PAID: "betald",
+    OutboxState.FAILED: "fel",
+}
 STEP_NAMES = {
     "predefined": "Förvalda konton",
     "accounts": "Konton",
@@ -47,11 +57,11 @@ class ProgressLine:
     def __call__(self, event: SyncEvent) -> None:
         if not isinstance(event, StepProgress):
             return
-        count = f"{event.done}" if event.total is None else f"{event.done} / {event.total}"
+        text = of_total(event.done, event.total)
         left = time_left_text(event.seconds_left)
-        count = f"{count}, {left}" if left else count
+        text = f"{text}, {left}" if left else text
         if self.tty:
-            self.stream.write(f"\r\033[K{event.label}: {count}")
+            self.stream.write(f"\r\033[K{event.label}: {text}")
             self.stream.flush()
         elif event.step != self.last_step:
             self.stream.write(f"{event.label}...\n")
@@ -71,10 +81,10 @@ def report_lines(report: SyncReport, *, show_posted: int = 20) -> list[str]:
     for step, counts in report.steps.items():
         name = STEP_NAMES.get(step, step)
         if step == "receipts":
-            lines.append(f"  {name}: {counts.posted} bokförda, {counts.failed} med fel")
+            posted = count(counts.posted, "bokfört", "bokförda")
+            lines.append(f"  {name}: {posted}, {counts.failed} med fel")
             if counts.unconfirmed:
-                what = "1 kvitto" if counts.unconfirmed == 1 else f"{counts.unconfirmed} kvitton"
-                lines.append(f"  {UNCONFIRMED.format(what=what)}")
+                lines.append(f"  {UNCONFIRMED.format(what=kvitton(counts.unconfirmed))}")
             if counts.already_in_fortnox:
                 lines.append(f"  {ALREADY_THERE.format(n=counts.already_in_fortnox)}")
             continue
@@ -84,7 +94,9 @@ def report_lines(report: SyncReport, *, show_posted: int = 20) -> list[str]:
     for key, ref in report.posted[:show_posted]:
         lines.append(f"  Kvitto {key} → {describe_ref(ref)}")
     if len(report.posted) > show_posted:
-        lines.append(f"  ... och {len(report.posted) - show_posted} kvitton till")
+        lines.append(f"  ... och {kvitton(len(report.posted) - show_posted)} till")
+    if report.awaiting_summary:
+        lines.append(f"  {awaiting_summary(report.awaiting_summary)}")
     for key, what in report.planned:
         lines.append(f"  (provkörning) Kvitto {key} skulle bli {what}")
     for error in report.errors:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from kassasync.clock import STOCKHOLM, SystemClock
 from kassasync.config import Settings, load_settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
@@ -20,19 +21,14 @@ from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore, company_file
 from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import Outcome, SyncReport, SyncRequest
+from kassasync.sync.push import awaits_summary, posts_daily_summaries
+from kassasync.words import awaiting_summary
 
-from .report import ProgressLine, describe_ref, report_lines
+from .report import STATE_NAMES, ProgressLine, describe_ref, report_lines
 
 log = logging.getLogger(__name__)
 
-STATE_NAMES = {
-    OutboxState.PENDING: "i kö",
-    OutboxState.SENDING: "skickas (kontrolleras)",
-    OutboxState.POSTED: "bokförd",
-    OutboxState.BOOKED: "faktura bokförd, betalning saknas",
-    OutboxState.PAID: "betald",
-    OutboxState.FAILED: "fel",
-}
+AWAITING_SUMMARY = "väntar på dagssammandraget"
 
 
 def register(subparsers: Any) -> None:
@@ -94,27 +90,61 @@ def _entries(failed_only: bool) -> list[OutboxEntry]:
     return _entries_and_vat(failed_only)[0]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What ``kassasync receipts`` shows: the receipts, their VAT differences, those awaiting a summary."""
+
+    entries: list[OutboxEntry]
+    vat_differences: dict[str, int]  # key -> öre by which Fortnox's invoice VAT differs from the receipt's
+    awaiting_summary: set[str]  # pending keys of today's open day (Dagssammandrag): not a problem
+
+
 def _entries_and_vat(failed_only: bool) -> tuple[list[OutboxEntry], dict[str, int]]:
-    """The receipts, and by key the öre by which Fortnox's invoice VAT differs from the receipt's."""
+    listing = _listing(failed_only)
+    return listing.entries, listing.vat_differences
+
+
+def _listing(failed_only: bool) -> Listing:
     settings, _ = _setup()
     with _open_store(settings) as store:
         differences = {
             key: check.vat_difference_ore for key, check in store.invoice_vat_differences().items()
         }
-        return store.outbox_entries(OutboxState.FAILED if failed_only else None), differences
+        entries = store.outbox_entries(OutboxState.FAILED if failed_only else None)
+        return Listing(entries, differences, _awaiting_summary(store, settings, entries))
+
+
+def _awaiting_summary(store: PosStore, settings: Settings, entries: list[OutboxEntry]) -> set[str]:
+    """The pending receipts the next sync will not post yet: their day has not closed."""
+    if not posts_daily_summaries(settings):
+        return set()
+    today = SystemClock().now().astimezone(STOCKHOLM).date()
+    waiting: set[str] = set()
+    for entry in entries:
+        if entry.state is not OutboxState.PENDING:
+            continue
+        try:
+            receipt = store.get_receipt(entry.receipt)
+        except KassasyncError:
+            continue  # a sync fails it with the reason; here it is only not counted
+        if receipt is not None and awaits_summary(receipt, today):
+            waiting.add(entry.receipt)
+    return waiting
 
 
 def _receipts(args: argparse.Namespace) -> int:
     try:
-        entries, vat_differences = _entries_and_vat(args.failed)
+        listing = _listing(args.failed)
     except KassasyncError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
+    entries, vat_differences = listing.entries, listing.vat_differences
     if not entries:
         print("Inga kvitton med fel." if args.failed else "Inga kvitton.")
         return 0
     for entry in entries:
-        line = f"{entry.receipt:>10}  {STATE_NAMES[entry.state]}"
+        state = AWAITING_SUMMARY if entry.receipt in listing.awaiting_summary else STATE_NAMES[entry.state]
+        line = f"{entry.receipt:>10}  {state}"
         if entry.fortnox_ref:
             line += f"  {describe_ref(entry.fortnox_ref)}"
         if entry.receipt in vat_differences:
@@ -122,6 +152,8 @@ def _receipts(args: argparse.Namespace) -> int:
         if entry.state is OutboxState.FAILED and entry.last_error:
             line += f"  {entry.last_error}"
         print(line)
+    if listing.awaiting_summary:
+        print(awaiting_summary(len(listing.awaiting_summary)))
     return 0
 
 

@@ -141,8 +141,8 @@ class AccountPlan:
             raise ItemFailed(
                 f"no Fortnox mode of payment is mapped for payment method {method.value}",
                 user_message=(
-                    f"Betalsättet {PAYMENT_NAMES[method]} saknar koppling till ett betalsätt i Fortnox. "
-                    "Ange det under Betalsätt i Kassasyncs inställningar."
+                    f"Betalningssättet {PAYMENT_NAMES[method]} saknar koppling till ett betalningssätt i "
+                    "Fortnox. Ange det under Betalningssätt i Kassasyncs inställningar."
                 ),
             ) from None
 

@@ -87,6 +87,7 @@ class _Run:
     planned: list[tuple[str, str]] = field(default_factory=list)
     outcome: Outcome = Outcome.OK
     pushes: list[PushResult] = field(default_factory=list)  # one per push; a long pull pushes again
+    awaiting_summary: int = 0  # today's receipts that wait for the day to close (Dagssammandrag)
 
     def fold_pushes(self) -> None:
         """The receipts step of all pushes: posted and failed add up; what waits, and why, is the last
@@ -102,6 +103,7 @@ class _Run:
             already_in_fortnox=sum(p.counts["already_in_fortnox"] for p in self.pushes),
         )
         self.steps["receipts"] = counts
+        self.awaiting_summary = last.counts["awaiting_summary"]
         said: set[tuple[str | None, str]] = set()
         for push in self.pushes:
             self.posted += push.posted
@@ -162,6 +164,7 @@ class SyncEngine:
             posted=tuple(run.posted),
             planned=tuple(run.planned),
             log_file=str(self.paths.log_dir),
+            awaiting_summary=run.awaiting_summary,
         )
         _log_report(report)
         emit(SyncFinished(report))
@@ -349,6 +352,8 @@ def _log_report(report: SyncReport) -> None:
         log.info("  %s: %s", step, counts)
     for key, ref in report.posted:
         log.info("  posted %s as %s", key, ref)
+    if report.awaiting_summary:
+        log.info("  %d receipts of today await the day's summary", report.awaiting_summary)
     for error in report.errors:
         log.warning("  error%s: %s", f" ({error.item})" if error.item else "", error.detail)
     log.info(

@@ -174,8 +174,8 @@ def problems_for_invoice(
             Problem(
                 code=f"mode_of_payment_missing:{mode}",
                 user_message=(
-                    f"Betalsättet {mode} finns inte i Fortnox. Skapa det (Inställningar → Bokföring → "
-                    "Betalsätt) eller ändra kopplingen av betalsätt i Kassasyncs inställningar."
+                    f"Betalningssättet {mode} finns inte i Fortnox. Skapa det (Inställningar → Bokföring → "
+                    "Betalningssätt) eller ändra kopplingen av betalningssätt i Kassasyncs inställningar."
                 ),
                 detail=f"mode of payment {mode} does not exist",
             )

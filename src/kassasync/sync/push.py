@@ -58,6 +58,7 @@ from kassasync.sync.preflight import (
     problems_for_invoice_method,
     problems_for_voucher,
 )
+from kassasync.words import kvitton
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ class TooManyUnknownOutcomes(RunAborted):
 
 @dataclass
 class PushResult:
-    counts: Counter[str] = field(default_factory=Counter)  # posted, failed, waiting, unconfirmed
+    # posted, failed, waiting, unconfirmed, already_in_fortnox, awaiting_summary (today's open day)
+    counts: Counter[str] = field(default_factory=Counter)
     posted: list[tuple[str, str]] = field(default_factory=list)
     planned: list[tuple[str, str]] = field(default_factory=list)
     errors: list[ReportedError] = field(default_factory=list)
@@ -97,11 +99,21 @@ class PushResult:
         """One line per pre-flight problem, however many receipts it holds back."""
         return [
             ReportedError(
-                user_message=f"{problem.user_message} ({len(keys)} kvitton väntar.)",
+                user_message=f"{problem.user_message} ({kvitton(len(keys))} väntar.)",
                 detail=f"{problem.detail}; held back: {', '.join(keys[:20])}",
             )
             for problem, keys in self.problems.values()
         ]
+
+
+def posts_daily_summaries(settings: Settings) -> bool:
+    """Receipts go as one voucher per register and closed day (Dagssammandrag)."""
+    return settings.effective_receipts_as is ReceiptsAs.VOUCHER and settings.posting is Posting.DAILY_SUMMARY
+
+
+def awaits_summary(receipt: Receipt, today: date) -> bool:
+    """A receipt of a day not yet closed waits for that day's summary (the Z-report comes at close)."""
+    return business_date(receipt) >= today
 
 
 def voucher_ref(voucher: Voucher) -> str:
@@ -143,7 +155,7 @@ class Pusher:
             target = self.settings.effective_receipts_as
             if target is ReceiptsAs.INVOICE:
                 self.push_each(self.send_invoice)
-            elif self.settings.posting is Posting.DAILY_SUMMARY:
+            elif posts_daily_summaries(self.settings):
                 self.push_summaries()
             else:
                 self.push_each(self.send_voucher)
@@ -160,12 +172,17 @@ class Pusher:
     def today(self) -> date:
         return self.clock.now().astimezone(STOCKHOLM).date()
 
+    def pending_count(self) -> int:
+        """How many receipts wait at the start (one SQL count), so progress says "8 av 72"."""
+        return self.store.state_counts()[OutboxState.PENDING]
+
     def push_each(self, send: Callable[[Receipt], None]) -> None:
+        total = self.pending_count()
         for done, receipt in enumerate(self.store.pending_receipts(), start=1):
             if self.cancel.is_set():
                 return
             self._guard(receipt.key, partial(send, receipt))
-            self.progress("receipts", done, None)
+            self.progress("receipts", done, max(total, done))
 
     def _guard(self, key: str, action: Callable[[], None]) -> None:
         """Run one receipt's posting; sort its failure into failed / unknown / stop-the-run."""
@@ -277,18 +294,21 @@ class Pusher:
         posted goes as a voucher of its own (the summary in Fortnox is never changed)."""
         groups: dict[tuple[str, date], list[Receipt]] = {}
         for receipt in self.store.pending_receipts():
-            day = business_date(receipt)
-            if day >= self.today():
-                continue  # the day is not closed: wait for the Z-report
-            groups.setdefault((receipt.register_code, day), []).append(receipt)
+            if awaits_summary(receipt, self.today()):  # wait for the day to close, and say so
+                self.result.counts["awaiting_summary"] += 1
+                continue
+            groups.setdefault((receipt.register_code, business_date(receipt)), []).append(receipt)
+        total, done = sum(len(receipts) for receipts in groups.values()), 0
         for (register, day), receipts in sorted(groups.items()):
             if self.cancel.is_set():
                 return
             if self.store.cursor(SUMMARY_CURSOR.format(register=register, day=day)) is not None:
                 for receipt in receipts:
                     self._guard(receipt.key, partial(self.send_voucher, receipt))
-                continue
-            self._summarise(register, day, receipts)
+            else:
+                self._summarise(register, day, receipts)
+            done += len(receipts)
+            self.progress("receipts", done, total)
 
     def _summarise(self, register: str, day: date, receipts: list[Receipt]) -> None:
         bookable: list[Receipt] = []

@@ -112,7 +112,7 @@ def test_a_mode_of_payment_missing_in_fortnox_holds_the_receipts_paid_that_way(s
 
     report = shop.sync()
 
-    assert any("Betalsättet KORTX finns inte i Fortnox" in e.user_message for e in report.errors)
+    assert any("Betalningssättet KORTX finns inte i Fortnox" in e.user_message for e in report.errors)
     with shop.store() as store:
         assert {r.key for r in store.pending_receipts()} == card
         assert store.state_counts()[OutboxState.PAID] == 48 - len(card)

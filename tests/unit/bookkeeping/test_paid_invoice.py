@@ -129,7 +129,7 @@ def test_a_payment_method_without_a_mode_of_payment_fails_the_receipt_with_a_rem
     receipt = shop.receipt([shop.line("10.00", 25)], [(PaymentMethod.SWISH, "10.00")])
     with pytest.raises(ItemFailed) as caught:
         paid_invoice(receipt, AccountPlan.bas_defaults(), "1")
-    assert "Betalsättet Swish saknar koppling" in caught.value.user_message
+    assert "Betalningssättet Swish saknar koppling" in caught.value.user_message
 
 
 def test_the_payment_body_names_the_mode_account_and_write_off(shop) -> None:
