@@ -49,7 +49,7 @@ def _say_already_running(message: str) -> None:
 
 def _tray(args: argparse.Namespace) -> int:
     from kassasync.app.agent import Agent, Services
-    from kassasync.app.fortnox_link import login_with_browser, lookups_for
+    from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
     from kassasync.app.single_instance import ALREADY_RUNNING, SingleInstance
 
     paths = app_paths().ensure()
@@ -71,8 +71,9 @@ def _tray(args: argparse.Namespace) -> int:
             run_sync=run_sync,
             autostart=autostart,
             autostart_command=command,
-            login=lambda: login_with_browser(holder["agent"].settings, paths),
+            login=lambda show_url: login_with_browser(holder["agent"].settings, paths, show_url=show_url),
             lookups=lambda current: lookups_for(current, paths),
+            logout=lambda: logout_from_fortnox(holder["agent"].settings, paths),
         )
         agent = Agent(paths, settings, services, settings_problem=problem)
         holder["agent"] = agent
@@ -84,7 +85,7 @@ def _tray(args: argparse.Namespace) -> int:
 def _settings(args: argparse.Namespace) -> int:
     import tkinter as tk
 
-    from kassasync.app.fortnox_link import login_with_browser, lookups_for
+    from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
     from kassasync.app.settings_dialog import SettingsDialog
     from kassasync.app.settings_form import FormValues
 
@@ -104,9 +105,11 @@ def _settings(args: argparse.Namespace) -> int:
         values,
         base=settings,
         on_save=save,
-        login=lambda: login_with_browser(settings, paths),
+        login=lambda show_url: login_with_browser(settings, paths, show_url=show_url),
+        logout=lambda: logout_from_fortnox(settings, paths),
         lookups=lookups_for(settings, paths),
         lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),
+        on_notice=lambda text: print(text, file=sys.stderr),
     )
     dialog.top.bind("<Destroy>", lambda event: root.quit() if event.widget is dialog.top else None)
     root.mainloop()

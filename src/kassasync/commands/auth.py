@@ -46,12 +46,20 @@ def _fail(exc: KassasyncError) -> int:
 def _login(args: argparse.Namespace) -> int:
     try:
         context = _context()
-        print("Webbläsaren öppnas: logga in i Fortnox och godkänn Kassasync.")
-        company = connect_company(context, timeout_s=args.timeout)
+        print("Inloggningen i Fortnox öppnas i webbläsaren: logga in och godkänn Kassasync.")
+        company = connect_company(context, timeout_s=args.timeout, show_url=_print_login_url)
     except KassasyncError as exc:
         return _fail(exc)
     print(f"Kopplad till {company.company_name} ({company.organization_number}).")
     return 0
+
+
+def _print_login_url(url: str) -> None:
+    """No browser started (a server, a locked-down PC): the address to open by hand, alone on its line
+    so it can be copied whole."""
+    print("Ingen webbläsare startade. Öppna den här adressen i en webbläsare på den här datorn:")
+    print(url, flush=True)
+    print("Kassasync väntar på inloggningen.", flush=True)
 
 
 def _logout(args: argparse.Namespace) -> int:
