@@ -115,11 +115,6 @@ class ClientCredentials:
         return cls(client_id, client_secret)
 
 
-def credentials_built_in() -> bool:
-    """True when the shop owner needs to enter nothing: the build (or the environment) has the pair."""
-    return read_baked() is not None or bool(os.environ.get(CLIENT_SECRET_ENV))
-
-
 @dataclass(frozen=True)
 class OAuthEndpoints:
     authorize_url: str
