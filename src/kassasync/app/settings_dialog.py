@@ -60,6 +60,7 @@ NOTIFY_LABELS = {
 PAYMENT_LABELS = {"cash": "Kontant", "card": "Kort", "swish": "Swish", "gift_card": "Presentkort"}
 NOTE_COLOUR = "#555555"
 POLL_MS = 50
+SCREEN_MARGIN = 8  # px kept free below the dialog when errors make it taller
 OK_WAIT_S = 1.5  # the longest OK waits for Fortnox's answers before it saves without them
 UNEXPECTED = "Något oväntat gick fel; se loggen."
 FORTNOX_DID_NOT_ANSWER = (
@@ -105,6 +106,7 @@ class SettingsDialog:
         self._series_labels: dict[str, str] = {}  # "A" -> "A – Redovisningsverifikationer"
         self.result: Settings | None = None
         self.top = tk.Toplevel(master)
+        self.top.withdraw()  # built unseen, then shown centred (_centre)
         self.top.title("Kassasync – inställningar")
         self.top.protocol("WM_DELETE_WINDOW", self.cancel)
         self.vars: dict[str, tk.StringVar] = {}
@@ -142,6 +144,15 @@ class SettingsDialog:
         x = max(0, (self.top.winfo_screenwidth() - width) // 2)
         y = max(0, (self.top.winfo_screenheight() - height) // 3)
         self.top.geometry(f"+{x}+{y}")
+        self.top.deiconify()
+
+    def _keep_on_screen(self) -> None:
+        """Error texts make the dialog taller: move it up rather than let OK fall off a small screen."""
+        self.top.update_idletasks()
+        height, y = self.top.winfo_reqheight(), self.top.winfo_rooty()
+        bottom = self.top.winfo_screenheight() - SCREEN_MARGIN
+        if y + height > bottom:
+            self.top.geometry(f"+{self.top.winfo_rootx()}+{max(0, bottom - height)}")
 
     # -- layout ------------------------------------------------------------------------------------------
 
@@ -238,7 +249,9 @@ class SettingsDialog:
         logout.grid(row=0, column=1, padx=(6, 0))
         self.widgets["login"], self.widgets["logout"] = login, logout
         self._message(frame, "fortnox", 1, column=0)
-        self._url_section(frame).grid(row=2, column=0, columnspan=4, sticky="ew")
+        url_section = self._url_section(frame)
+        url_section.grid(row=2, column=0, columnspan=4, sticky="ew")
+        url_section.grid_remove()  # shown only when no browser started
         ttk.Label(frame, text="Integration").grid(row=3, column=0, sticky="w")
         self._var("integration_mode", self.values.integration_mode.value)
         modes = {IntegrationMode.FULL.value: "Fullständig", IntegrationMode.START.value: "Fortnox Start"}
@@ -258,7 +271,6 @@ class SettingsDialog:
         copy.grid(row=1, column=1, padx=(6, 0))
         self.widgets["login_url"], self.widgets["copy_url"] = url, copy
         self.url_frame = frame
-        frame.grid_remove()
         return frame
 
     def _booking_section(self, body: ttk.Frame) -> ttk.Labelframe:
@@ -475,16 +487,25 @@ class SettingsDialog:
             values = self.collect()
         choosable = series_choosable(values)
         self.widgets["voucher_series"].configure(state="normal" if choosable else "disabled")  # type: ignore[call-arg]
-        self.series_note.configure(text="" if choosable else SERIES_BY_FORTNOX)
+        self._note(self.series_note, "" if choosable else SERIES_BY_FORTNOX)
         posting = forced_posting(values)
         summary = self.widgets[f"posting:{Posting.DAILY_SUMMARY.value}"]
         summary.configure(state="disabled" if posting else "normal")  # type: ignore[call-arg]
         if posting is not None:
             self.vars["posting"].set(posting.value)
-        self.posting_note.configure(text=SUMMARY_NEEDS_VOUCHERS if posting else "")
+        self._note(self.posting_note, SUMMARY_NEEDS_VOUCHERS if posting else "")
         kind = self.vars["schedule_kind"].get()
         for field, wanted in (("every_minutes", "interval"), ("daily_at", "daily")):
             self.widgets[field].configure(state="normal" if kind == wanted else "disabled")  # type: ignore[call-arg]
+
+    @staticmethod
+    def _note(label: ttk.Label, text: str) -> None:
+        """A grey "why it is disabled" line, taking no room when there is nothing to say."""
+        label.configure(text=text)
+        if text:
+            label.grid()
+        else:
+            label.grid_remove()
 
     def _show_company(self) -> None:
         text = self.vars["company_path"].get().strip()
@@ -595,6 +616,7 @@ class SettingsDialog:
             widget = self.widgets.get(first)
             if widget is not None:
                 widget.focus_set()
+        self._keep_on_screen()
 
     def ok(self) -> None:
         """Check offline at once; ask Fortnox for at most ``ok_wait_s``; then save and close.
