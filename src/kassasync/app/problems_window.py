@@ -44,8 +44,11 @@ class ProblemsWindow:
         body.rowconfigure(1, weight=1)
         self.intro = ttk.Label(body, text=INTRO)
         self.intro.grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 6))
+        body.bind("<Configure>", lambda event: self.intro.configure(wraplength=max(200, event.width - 20)))
         # A Text, not Labels: it wraps at the window's width, and its text can be selected and copied.
-        self.text = tk.Text(body, wrap="word", width=72, height=14, relief="flat", padx=8, pady=6)
+        self.text = tk.Text(
+            body, wrap="word", width=72, height=14, relief="flat", padx=8, pady=6, font="TkDefaultFont"
+        )
         self.text.tag_configure("problem", spacing1=4, spacing3=8, lmargin1=0, lmargin2=14)
         scroll = ttk.Scrollbar(body, orient="vertical", command=self.text.yview)
         self.text.configure(yscrollcommand=scroll.set)

@@ -13,6 +13,7 @@ import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from tkinter import font as tkfont
 from tkinter import ttk
 
 from kassasync.clock import STOCKHOLM
@@ -85,11 +86,13 @@ class FailedReceiptsDialog:
         body.rowconfigure(3, weight=1)
         ttk.Label(body, text=INTRO).grid(row=0, column=0, columnspan=2, sticky="w")
         columns = ("date", "receipt", "amount", "reason")
+        measure = tkfont.nametofont("TkDefaultFont").measure  # columns as wide as what they hold
+        pad = 18
         self.tree = ttk.Treeview(body, columns=columns, show="headings", height=10)
         for name, heading, width, stretch in (
-            ("date", "Datum", 130, False),
-            ("receipt", "Kvitto", 80, False),
-            ("amount", "Belopp", 100, False),
+            ("date", "Datum", measure("2026-11-28 10:15") + pad, False),
+            ("receipt", "Kvitto", measure("K10-100000") + pad, False),
+            ("amount", "Belopp", measure("-100 000,00 kr") + pad, False),
             ("reason", "Orsak", 360, True),
         ):
             self.tree.heading(name, text=heading)
@@ -103,7 +106,9 @@ class FailedReceiptsDialog:
         scroll.grid(row=1, column=1, sticky="ns", pady=6)
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self._show_reason())
         ttk.Label(body, text="Orsak").grid(row=2, column=0, sticky="w")
-        self.reason = tk.Text(body, wrap="word", height=5, width=70, relief="flat", padx=6, pady=4)
+        self.reason = tk.Text(
+            body, wrap="word", height=5, width=70, relief="flat", padx=6, pady=4, font="TkDefaultFont"
+        )
         self.reason.grid(row=3, column=0, columnspan=2, sticky="nsew", pady=(2, 8))
         buttons = ttk.Frame(body)
         buttons.grid(row=4, column=0, columnspan=2, sticky="e")
