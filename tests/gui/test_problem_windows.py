@@ -143,3 +143,58 @@ def test_failed_receipts_show_date_amount_and_the_whole_reason(xserver: str, tmp
         assert resent == []  # Esc only closes
     finally:
         root.destroy()
+
+
+def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
+    xserver: str, tmp_path: Path
+) -> None:
+    """``Agent.show_problems`` (the tray's menu entry): the last report's problems; "Försök igen" runs a
+    manual sync, and the window shows what that sync left."""
+    from kassasync.app.agent import Agent, Services
+    from kassasync.app.autostart import XdgAutostart
+    from kassasync.config import Settings
+    from kassasync.paths import AppPaths
+    from kassasync.sync.events import Outcome, SyncReport, SyncRequest
+
+    locked = reported(_locked(date(2026, 11, 28), date(2026, 11, 30)))
+    outcomes = [(Outcome.ERROR, (locked,)), (Outcome.OK, ())]
+    requests: list[SyncRequest] = []
+
+    def run_sync(request: SyncRequest, _emit: object, _cancel: object) -> SyncReport:
+        requests.append(request)
+        outcome, errors = outcomes.pop(0)
+        return SyncReport(request=request, outcome=outcome, errors=errors)
+
+    paths = AppPaths(tmp_path / "config", tmp_path / "logs", tmp_path / "state").ensure()
+    services = Services(
+        run_sync=run_sync,  # type: ignore[arg-type]
+        autostart=XdgAutostart(tmp_path / "autostart"),
+        autostart_command="kassasync tray",
+    )
+    agent = Agent(paths, Settings(), services)
+    agent.root = tk.Tk()
+    agent.root.withdraw()
+    try:
+        agent.controller.request_sync(SyncRequest(trigger="manual"))
+        assert agent.controller.wait_idle(5)
+        window = agent.show_problems()
+        agent.root.update()
+        assert "Perioden till och med 2026-11-30 är låst i Fortnox" in window.shown_text
+        assert (
+            "Lås upp perioden i Fortnox (Inställningar → Bokföring → Låsning av period)" in window.shown_text
+        )
+        assert agent.show_problems() is window  # a second click raises the same window
+
+        window.retry_button.invoke()
+        assert agent.controller.wait_idle(5)
+        for _ in range(50):  # the agent's queue, as its Tk loop drains it
+            agent._drain()
+            agent.root.update()
+            if window.shown_text == NO_PROBLEMS:
+                break
+        assert [r.trigger for r in requests] == ["manual", "manual"]
+        assert window.shown_text == NO_PROBLEMS
+        assert str(window.retry_button.cget("state")) == "normal"
+    finally:
+        agent.scheduler.shutdown()
+        agent.root.destroy()
