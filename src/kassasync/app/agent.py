@@ -271,12 +271,16 @@ class Agent:
         """Runs on the dialog's worker thread; the agent then forgets the company as the file does."""
         assert self.services.logout is not None
         revoked = self.services.logout()
-        self.post(self._after_login)  # same step: take the Fortnox part of the settings from the file
+        self.post(self._fortnox_from_disk)
         return revoked
 
     def _after_login(self) -> None:
-        self.settings = self.settings.model_copy(update={"fortnox": self._settings_on_disk().fortnox})
+        self._fortnox_from_disk()
         self.controller.logged_in()
+
+    def _fortnox_from_disk(self) -> None:
+        """Login and logout write the Fortnox company to the settings file; the agent follows it."""
+        self.settings = self.settings.model_copy(update={"fortnox": self._settings_on_disk().fortnox})
 
     def _settings_on_disk(self) -> Settings:
         """The login remembers the Fortnox company in the settings file; the rest of ours may be newer."""

@@ -239,9 +239,14 @@ NEW_LOGIN_FOR_STOCK = (
 
 def _scope_warning(values: FormValues, lookups: FortnoxLookups) -> str | None:
     """Lagermodul turned on after a login without the warehouse scope: say a new login is needed."""
-    if values.stock_module and lookups.login_lacks_warehouse is not None and lookups.login_lacks_warehouse():
-        return NEW_LOGIN_FOR_STOCK
-    return None
+    if not values.stock_module or lookups.login_lacks_warehouse is None:
+        return None
+    try:
+        lacks = lookups.login_lacks_warehouse()
+    except KassasyncError as exc:  # the token store unreadable: the sync's own check will say it
+        log.warning("could not read the stored login's scopes: %s", exc.detail)
+        return None
+    return NEW_LOGIN_FOR_STOCK if lacks else None
 
 
 def _company(values: FormValues, result: Validation) -> Path | None:

@@ -113,3 +113,15 @@ def test_the_form_has_no_client_id_to_fill_in_but_keeps_supports_value(company_f
     )
     result = validate(values, base)
     assert result.settings is not None and result.settings.fortnox.client_id == "support-set-id"
+
+
+def test_an_unreadable_token_store_does_not_stop_ok(company_file: Path) -> None:
+    """OK checks the stored login's scopes on the Tk thread; a store it cannot read is no error there."""
+    from kassasync.errors import ConfigError
+
+    def unreadable() -> bool:
+        raise ConfigError("keyring backend failed", user_message="Inloggningen kunde inte läsas.")
+
+    values = filled(company_file, stock_module=True)
+    result = validate(values, Settings(), FortnoxLookups(login_lacks_warehouse=unreadable))
+    assert result.ok and "fortnox" not in result.warnings
