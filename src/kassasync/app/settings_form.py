@@ -38,8 +38,8 @@ LOG_LEVEL_LABELS = {
     "WARNING": "Bara varningar och fel",
 }
 SERIES_BY_FORTNOX = (
-    "Med kundfaktura väljer Fortnox verifikationsserien själv (Inställningar → Bokföring → "
-    "Förval verifikationsserier), så den kan inte väljas här."
+    "Med kundfaktura bokför Fortnox i den serie som Fortnox egna inställningar anger, så serien kan "
+    "inte väljas här."
 )
 SUMMARY_NEEDS_VOUCHERS = "Dagssammandrag bokförs som verifikat; med kundfaktura skickas varje kvitto."
 SERIES_SEPARATOR = " – "
