@@ -4,7 +4,9 @@
 
 .DESCRIPTION
     Run from anywhere; paths are taken relative to the repository root (this script's parent folder).
-    Needs Python 3.11+ (the `py` launcher or `python` on PATH) and NSIS 3 (makensis on PATH or in the
+    Needs KASSASYNC_BUILD_CLIENT_ID and KASSASYNC_BUILD_CLIENT_SECRET in the environment (the Fortnox
+    integration's pair, baked into the program: installer\README.md), Python 3.11+ (the `py` launcher
+    or `python` on PATH) and NSIS 3 (makensis on PATH or in the
     default install folder; `choco install nsis` installs it). A fresh virtual environment in
     build\installer-venv keeps developer packages out of the frozen program.
 
@@ -54,6 +56,9 @@ Invoke-Checked $VenvPython @("-m", "pip", "install", "--quiet", "--upgrade", "pi
 Invoke-Checked $VenvPython @("-m", "pip", "install", "--quiet", ".[sandbox]", "pyinstaller")
 
 Invoke-Checked $VenvPython @("installer\make_names.py")
+# The Fortnox client id and secret from the build environment (CI secrets), into build\baked\ (gitignored);
+# the spec refuses to build without them. Never commit them; rotate by a new build (installer\README.md).
+Invoke-Checked $VenvPython @("installer\bake_credentials.py")
 Invoke-Checked $VenvPython @(
     "-m", "PyInstaller", "--noconfirm", "--clean",
     "--distpath", "dist", "--workpath", "build\pyinstaller",

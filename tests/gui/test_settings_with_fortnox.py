@@ -75,7 +75,9 @@ def test_logging_in_from_the_dialog_keeps_it_responsive_and_brings_fortnox_check
             FormValues.from_settings(settings, autostart_now=False),
             base=settings,
             on_save=save,
-            login=lambda: login_with_browser(settings, paths, browser_opener=browser, timeout_s=20),
+            login=lambda show_url: login_with_browser(
+                settings, paths, browser_opener=browser, timeout_s=20, show_url=show_url
+            ),
             lookups=lookups_for(settings, paths),
             lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),
         )
@@ -83,6 +85,7 @@ def test_logging_in_from_the_dialog_keeps_it_responsive_and_brings_fortnox_check
         dialog.widgets["login"].invoke()  # type: ignore[attr-defined]
         root.update()
         assert dialog.busy and "webbläsaren" in str(dialog.status.cget("text"))
+        assert not dialog.url_frame.winfo_ismapped()  # a browser started: no address to copy
         assert str(dialog.widgets["login"].cget("state")) == "disabled"
         started = time.monotonic()
         dialog.widgets["stock_module"].invoke()  # type: ignore[attr-defined]
@@ -96,7 +99,9 @@ def test_logging_in_from_the_dialog_keeps_it_responsive_and_brings_fortnox_check
         assert "Hörnbutiken i Sundsvall AB" in str(dialog.connected_label.cget("text"))
         assert str(dialog.messages["fortnox"].cget("text")) == ""  # same organisation number
         series = dialog.widgets["voucher_series"].cget("values")  # type: ignore[no-untyped-call]
-        assert "F" in series and "A" in series  # the manual series, read from Fortnox
+        # the manual series, read from Fortnox, with their names
+        assert "F – Kassa" in series and "A – Redovisning" in series
+        assert "B – Kundfakturor" not in series  # not manual: a program may not post to it
         screenshot(xserver, "settings-logged-in", dialog.top)
 
         dialog.notebook.select(1)  # type: ignore[no-untyped-call]

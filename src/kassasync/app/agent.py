@@ -25,17 +25,19 @@ from typing import Literal
 from kassasync.app.autostart import Autostart, is_enabled, reconcile
 from kassasync.app.controller import AppController, SyncRunner
 from kassasync.app.notify import TITLE, LogNotifier, Notice
-from kassasync.app.receipts_dialog import FailedReceiptsDialog
+from kassasync.app.problems_window import ProblemsWindow
+from kassasync.app.receipts_dialog import FailedReceipt, FailedReceiptsDialog, failed_receipts
 from kassasync.app.scheduler import SyncScheduler
 from kassasync.app.settings_dialog import SettingsDialog
 from kassasync.app.settings_form import ConnectedCompany, FormValues, FortnoxLookups
-from kassasync.app.state import Health
+from kassasync.app.state import AppState, Health
 from kassasync.app.support_bundle import create_support_bundle
 from kassasync.app.tray import Tray
 from kassasync.app.tray_model import Action, TrayView
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.errors import KassasyncError
+from kassasync.fortnox.auth import UrlShower
 from kassasync.paths import AppPaths
 from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
@@ -65,8 +67,9 @@ class Services:
     run_sync: SyncRunner
     autostart: Autostart
     autostart_command: str
-    login: Callable[[], ConnectedCompany] | None = None
+    login: Callable[[UrlShower], ConnectedCompany] | None = None  # shows the URL when no browser starts
     lookups: Callable[[Settings], FortnoxLookups] | None = None
+    logout: Callable[[], object] | None = None
 
 
 def popup_menu(master: tk.Misc, view: TrayView, on_action: Callable[[Action], None]) -> tk.Menu:
@@ -88,6 +91,14 @@ def failed_entries(settings: Settings) -> list[OutboxEntry]:
         return []
     with PosStore.open(settings.company_path) as store:
         return store.outbox_entries(OutboxState.FAILED)
+
+
+def failed_receipts_of(settings: Settings) -> list[FailedReceipt]:
+    """What "Kvitton med fel" lists: date, amount and the whole reason of each failed receipt."""
+    if settings.company_path is None or not settings.company_path.is_file():
+        return []
+    with PosStore.open(settings.company_path) as store:
+        return failed_receipts(store)
 
 
 def open_folder(folder: Path) -> None:
@@ -128,6 +139,8 @@ class Agent:
         )
         self.scheduler = SyncScheduler(lambda: self.controller.request_sync(SyncRequest(trigger="schedule")))
         self.root: tk.Tk | None = None
+        self.problems_window: ProblemsWindow | None = None
+        self._problems_followed = False  # subscribed once: the window follows each new report
         self.exit_code = 0
 
     # -- plumbing ----------------------------------------------------------------------------------------
@@ -241,20 +254,33 @@ class Agent:
             base=self.settings,
             on_save=self.apply_settings,
             login=self._login if self.services.login else None,
+            logout=self._logout if self.services.logout else None,
             lookups=find(self.settings) if find else None,
             lookups_after_login=(lambda: find(self._settings_on_disk())) if find else None,
+            on_notice=lambda text: self.notify(Notice(TITLE, text)),
         )
 
-    def _login(self) -> ConnectedCompany:
+    def _login(self, show_url: UrlShower) -> ConnectedCompany:
         """Runs on the dialog's worker thread: the login itself, then the rest on the Tk thread."""
         assert self.services.login is not None
-        company = self.services.login()
+        company = self.services.login(show_url)
         self.post(self._after_login)
         return company
 
+    def _logout(self) -> object:
+        """Runs on the dialog's worker thread; the agent then forgets the company as the file does."""
+        assert self.services.logout is not None
+        revoked = self.services.logout()
+        self.post(self._fortnox_from_disk)
+        return revoked
+
     def _after_login(self) -> None:
-        self.settings = self.settings.model_copy(update={"fortnox": self._settings_on_disk().fortnox})
+        self._fortnox_from_disk()
         self.controller.logged_in()
+
+    def _fortnox_from_disk(self) -> None:
+        """Login and logout write the Fortnox company to the settings file; the agent follows it."""
+        self.settings = self.settings.model_copy(update={"fortnox": self._settings_on_disk().fortnox})
 
     def _settings_on_disk(self) -> Settings:
         """The login remembers the Fortnox company in the settings file; the rest of ours may be newer."""
@@ -275,12 +301,42 @@ class Agent:
 
     def open_failed_receipts(self) -> None:
         assert self.root is not None
-        entries = failed_entries(self.settings)
+        receipts = failed_receipts_of(self.settings)
 
         def resend(keys: list[str]) -> None:
             self.controller.request_sync(SyncRequest(resend=tuple(keys), trigger="manual"))
 
-        FailedReceiptsDialog(self.root, entries, resend)
+        FailedReceiptsDialog(self.root, receipts, resend)
+
+    # -- the problems window (issue 16): every problem of the last report, with "Försök igen" ----------
+
+    def show_problems(self) -> ProblemsWindow:
+        """Open (or raise) the problems window on the Tk thread; it follows each new report."""
+        assert self.root is not None
+        report = self.controller.state.last_report
+        problems = report.errors if report is not None else ()
+        window = self.problems_window
+        if window is not None and window.exists():
+            window.update(problems)
+            window.top.deiconify()
+            window.top.lift()
+            return window
+        retry = lambda: self.controller.request_sync(SyncRequest(trigger="manual"))  # noqa: E731
+        self.problems_window = ProblemsWindow(self.root, problems, retry)
+        if not self._problems_followed:
+            self._problems_followed = True
+            self.controller.subscribe(lambda state: self.post(lambda: self._refresh_problems(state)))
+        return self.problems_window
+
+    def _refresh_problems(self, state: AppState) -> None:
+        window = self.problems_window
+        if window is None or not window.exists() or state.syncing or state.last_report is None:
+            return
+        if (
+            window.problems != state.last_report.errors
+            or str(window.retry_button.cget("state")) == "disabled"
+        ):
+            window.update(state.last_report.errors)
 
     def make_support_bundle(self) -> None:
         folder = filedialog.askdirectory(title="Var ska supportpaketet sparas?", mustexist=True)

@@ -1,7 +1,10 @@
-"""What the settings dialog asks Fortnox: "Logga in", and the checks only Fortnox can answer.
+"""What the settings dialog asks Fortnox: "Logga in", "Logga ut", and the checks only Fortnox can answer.
 
 Each call opens its own short-lived client, because the dialog runs them on worker threads (a login
 waits minutes for the browser; a lookup may wait on the network) while the Tk thread stays responsive.
+The lookups use short timeouts and no retries (``LOOKUP_OPTIONS``): a sync may wait out a slow Fortnox,
+a person in a dialog may not. The dialog does not even wait for those: a lookup that has not answered
+when OK is pressed is said, not waited for (settings_dialog.OK_WAIT_S).
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from kassasync.app.settings_form import ConnectedCompany, FortnoxLookups
-from kassasync.config import Settings
-from kassasync.fortnox.auth import WAREHOUSE_SCOPE, BrowserOpener, missing_scopes
+from kassasync.app.settings_form import ConnectedCompany, FortnoxLookups, SeriesChoice
+from kassasync.config import Settings, load_settings, save_settings
+from kassasync.fortnox.auth import WAREHOUSE_SCOPE, BrowserOpener, UrlShower, logout, missing_scopes
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.fortnox.errors import NotFound
+from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
 
 log = logging.getLogger(__name__)
+
+LOOKUP_OPTIONS = ClientOptions(connect_timeout_s=3.0, read_timeout_s=5.0, max_retries=0, max_429_waits=1)
 
 
 def login_with_browser(
@@ -26,12 +32,29 @@ def login_with_browser(
     *,
     browser_opener: BrowserOpener | None = None,
     timeout_s: float = 300.0,
+    show_url: UrlShower | None = None,
 ) -> ConnectedCompany:
-    """The browser login; remembers the company in the settings file, as ``kassasync login`` does."""
+    """The browser login; remembers the company in the settings file, as ``kassasync login`` does.
+    ``show_url`` gets the address when no browser started."""
     company = connect_company(
-        FortnoxContext.create(settings, paths), browser_opener=browser_opener, timeout_s=timeout_s
+        FortnoxContext.create(settings, paths),
+        browser_opener=browser_opener,
+        timeout_s=timeout_s,
+        show_url=show_url,
     )
     return ConnectedCompany(company.company_name, company.organization_number)
+
+
+def logout_from_fortnox(settings: Settings, paths: AppPaths) -> bool:
+    """ "Logga ut": revoke at Fortnox (best effort), forget the tokens and the company in the settings
+    file, as ``kassasync logout`` does. True when Fortnox confirmed the revoke."""
+    context = FortnoxContext.create(settings, paths)
+    revoked = logout(context.credentials, context.endpoints, context.store)
+    current = load_settings(paths.settings_file)
+    fortnox = current.fortnox.model_copy(update={"tenant_name": None, "organisation_number": None})
+    save_settings(current.model_copy(update={"fortnox": fortnox}), paths.settings_file)
+    log.info("logged out of Fortnox from the settings dialog (revoked: %s)", revoked)
+    return revoked
 
 
 def lookups_for(settings: Settings, paths: AppPaths) -> FortnoxLookups:
@@ -44,13 +67,14 @@ def lookups_for(settings: Settings, paths: AppPaths) -> FortnoxLookups:
 class _Lookups:
     def __init__(self, settings: Settings, paths: AppPaths) -> None:
         self.settings, self.paths = settings, paths
-        self._series: list[str] | None = None
+        self._series: list[SeriesChoice] | None = None
         self._lock = threading.Lock()
 
     def as_form_lookups(self) -> FortnoxLookups:
         return FortnoxLookups(
             customer_exists=self.customer_exists,
             voucher_series=self.voucher_series,
+            series_choices=self.series_choices,
             login_lacks_warehouse=self.login_lacks_warehouse,
         )
 
@@ -60,7 +84,7 @@ class _Lookups:
         return WAREHOUSE_SCOPE in missing_scopes(tokens, stock_module=True)
 
     def customer_exists(self, number: str) -> bool:
-        client = FortnoxContext.create(self.settings, self.paths).client()
+        client = FortnoxContext.create(self.settings, self.paths).client(options=LOOKUP_OPTIONS)
         try:
             client.get_customer(number)
         except NotFound:
@@ -70,13 +94,21 @@ class _Lookups:
         return True
 
     def voucher_series(self) -> Sequence[str]:
-        """The manual series (the only ones a program may post to), read once per dialog."""
+        return [choice.code for choice in self.series_choices()]
+
+    def series_choices(self) -> Sequence[SeriesChoice]:
+        """The manual series (the only ones a program may post to) with their names, read once per
+        dialog. The lock is not held while Fortnox is asked, so a hung request blocks no other caller."""
         with self._lock:
-            if self._series is None:
-                client = FortnoxContext.create(self.settings, self.paths).client()
-                try:
-                    self._series = sorted({s.code for s in client.voucher_series() if s.manual})
-                finally:
-                    client.close()
-                log.info("manual voucher series in Fortnox: %s", ", ".join(self._series))
-            return list(self._series)
+            if self._series is not None:
+                return list(self._series)
+        client = FortnoxContext.create(self.settings, self.paths).client(options=LOOKUP_OPTIONS)
+        try:
+            found = {s.code: s.description for s in client.voucher_series() if s.manual}
+        finally:
+            client.close()
+        series = [SeriesChoice(code, found[code]) for code in sorted(found)]
+        log.info("manual voucher series in Fortnox: %s", ", ".join(found))
+        with self._lock:
+            self._series = series
+        return list(series)

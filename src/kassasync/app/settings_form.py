@@ -31,6 +31,43 @@ log = logging.getLogger(__name__)
 
 SCHEDULE_KINDS = ("off", "interval", "daily")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING")
+# What the dialog shows for each stored log level: the stored value stays the English one.
+LOG_LEVEL_LABELS = {
+    "DEBUG": "Detaljerad (för support)",
+    "INFO": "Normal",
+    "WARNING": "Bara varningar och fel",
+}
+SERIES_BY_FORTNOX = (
+    "Med kundfaktura bokför Fortnox i den serie som Fortnox egna inställningar anger, så serien kan "
+    "inte väljas här."
+)
+SUMMARY_NEEDS_VOUCHERS = "Dagssammandrag bokförs som verifikat; med kundfaktura skickas varje kvitto."
+SERIES_SEPARATOR = " – "
+
+
+@dataclass(frozen=True)
+class SeriesChoice:
+    """A manual voucher series as the list shows it: ``A – Redovisningsverifikationer``."""
+
+    code: str
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}{SERIES_SEPARATOR}{self.description}" if self.description else self.code
+
+
+def series_code(text: str) -> str:
+    """The code of what the series box holds: a picked ``A – Redovisningsverifikationer`` or a typed ``a``."""
+    return text.split(SERIES_SEPARATOR, 1)[0].split("–", 1)[0].strip().upper()
+
+
+def log_level_of(label: str) -> str:
+    """The stored level for a label the dialog shows (or a level typed as it is stored)."""
+    for level, shown in LOG_LEVEL_LABELS.items():
+        if label in (shown, level):
+            return level
+    return "INFO"
 
 
 @dataclass(frozen=True)
@@ -47,6 +84,8 @@ class FortnoxLookups:
 
     customer_exists: Callable[[str], bool] | None = None
     voucher_series: Callable[[], Sequence[str]] | None = None
+    # The same series with their names from Fortnox, for the list; the codes above decide validation.
+    series_choices: Callable[[], Sequence[SeriesChoice]] | None = None
     login_lacks_warehouse: Callable[[], bool] | None = None  # the stored login has no warehouse scope
 
 
@@ -109,6 +148,21 @@ def forced_receipts_as(values: FormValues) -> ReceiptsAs | None:
     return None
 
 
+def effective_receipts_as(values: FormValues) -> ReceiptsAs:
+    return forced_receipts_as(values) or values.receipts_as
+
+
+def series_choosable(values: FormValues) -> bool:
+    """Only vouchers take our series: an invoice's voucher is made by Fortnox in the series Fortnox's own
+    settings name (Fortnox's product page; Lagermodul always means invoices)."""
+    return effective_receipts_as(values) is ReceiptsAs.VOUCHER
+
+
+def forced_posting(values: FormValues) -> Posting | None:
+    """Dagssammandrag is one voucher per day: with invoices each receipt is posted on its own."""
+    return None if series_choosable(values) else Posting.PER_RECEIPT
+
+
 def mismatch_warning(company: CompanyInfo | None, connected: ConnectedCompany | None) -> str | None:
     if company is None or connected is None:
         return None
@@ -144,7 +198,7 @@ def validate(values: FormValues, base: Settings, lookups: FortnoxLookups = Fortn
         result.warnings["fortnox"] = warning
     if result.errors:
         return result
-    receipts_as = forced_receipts_as(values) or values.receipts_as
+    receipts_as = effective_receipts_as(values)
     fortnox = base.fortnox.model_copy(
         update={
             "client_id": values.client_id.strip() or None,
@@ -160,7 +214,7 @@ def validate(values: FormValues, base: Settings, lookups: FortnoxLookups = Fortn
                 "fortnox": FortnoxSettings.model_validate(fortnox.model_dump()),
                 "integration_mode": values.integration_mode,
                 "receipts_as": receipts_as,
-                "posting": values.posting,
+                "posting": forced_posting(values) or values.posting,
                 "voucher_series": series,
                 "cash_customer_number": customer,
                 "stock_module": values.stock_module,
@@ -168,7 +222,7 @@ def validate(values: FormValues, base: Settings, lookups: FortnoxLookups = Fortn
                 "schedule": schedule,
                 "autostart": values.autostart,
                 "notifications": values.notifications,
-                "log_level": values.log_level,
+                "log_level": log_level_of(values.log_level),
             }
         )
     except ValidationError as exc:  # a rule above missed something: say so rather than save junk
@@ -185,9 +239,14 @@ NEW_LOGIN_FOR_STOCK = (
 
 def _scope_warning(values: FormValues, lookups: FortnoxLookups) -> str | None:
     """Lagermodul turned on after a login without the warehouse scope: say a new login is needed."""
-    if values.stock_module and lookups.login_lacks_warehouse is not None and lookups.login_lacks_warehouse():
-        return NEW_LOGIN_FOR_STOCK
-    return None
+    if not values.stock_module or lookups.login_lacks_warehouse is None:
+        return None
+    try:
+        lacks = lookups.login_lacks_warehouse()
+    except KassasyncError as exc:  # the token store unreadable: the sync's own check will say it
+        log.warning("could not read the stored login's scopes: %s", exc.detail)
+        return None
+    return NEW_LOGIN_FOR_STOCK if lacks else None
 
 
 def _company(values: FormValues, result: Validation) -> Path | None:
@@ -203,7 +262,9 @@ def _company(values: FormValues, result: Validation) -> Path | None:
 
 
 def _voucher_series(values: FormValues, lookups: FortnoxLookups, result: Validation) -> str:
-    series = values.voucher_series.strip().upper()
+    series = series_code(values.voucher_series)
+    if not series_choosable(values):  # not used with invoices: keep what was there, check nothing
+        return series if re.fullmatch(r"[A-ZÅÄÖ0-9]{1,10}", series) else "F"
     if not re.fullmatch(r"[A-ZÅÄÖ0-9]{1,10}", series):
         result.errors["voucher_series"] = "Ange verifikationsserien med bokstäver eller siffror, t.ex. F."
         return series

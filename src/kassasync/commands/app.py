@@ -54,7 +54,7 @@ def _tray(args: argparse.Namespace) -> int:
 def run_tray(paths: AppPaths) -> int:
     """The tray agent until it quits: ``kassasync tray``, and ``kassasync demo tray`` on the sandbox."""
     from kassasync.app.agent import Agent, Services
-    from kassasync.app.fortnox_link import login_with_browser, lookups_for
+    from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
     from kassasync.app.single_instance import ALREADY_RUNNING, SingleInstance
 
     instance = SingleInstance(paths.instance_lock)
@@ -75,8 +75,9 @@ def run_tray(paths: AppPaths) -> int:
             run_sync=run_sync,
             autostart=autostart,
             autostart_command=command,
-            login=lambda: login_with_browser(holder["agent"].settings, paths),
+            login=lambda show_url: login_with_browser(holder["agent"].settings, paths, show_url=show_url),
             lookups=lambda current: lookups_for(current, paths),
+            logout=lambda: logout_from_fortnox(holder["agent"].settings, paths),
         )
         agent = Agent(paths, settings, services, settings_problem=problem)
         holder["agent"] = agent
@@ -88,7 +89,7 @@ def run_tray(paths: AppPaths) -> int:
 def _settings(args: argparse.Namespace) -> int:
     import tkinter as tk
 
-    from kassasync.app.fortnox_link import login_with_browser, lookups_for
+    from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
     from kassasync.app.settings_dialog import SettingsDialog
     from kassasync.app.settings_form import FormValues
 
@@ -108,9 +109,11 @@ def _settings(args: argparse.Namespace) -> int:
         values,
         base=settings,
         on_save=save,
-        login=lambda: login_with_browser(settings, paths),
+        login=lambda show_url: login_with_browser(settings, paths, show_url=show_url),
+        logout=lambda: logout_from_fortnox(settings, paths),
         lookups=lookups_for(settings, paths),
         lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),
+        on_notice=lambda text: print(text, file=sys.stderr),
     )
     dialog.top.bind("<Destroy>", lambda event: root.quit() if event.widget is dialog.top else None)
     root.mainloop()

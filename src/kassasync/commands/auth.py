@@ -43,34 +43,34 @@ def _fail(exc: KassasyncError) -> int:
     return 1
 
 
-NO_BROWSER = (
-    "Ingen webbläsare kunde öppnas. Öppna den här adressen i en webbläsare på den här datorn, logga in i "
-    "Fortnox och godkänn Kassasync:"
-)
-
-
-def open_or_show(url: str) -> bool:
-    """Open the login in the browser; where none starts (a server, a bare PC), show the address instead
-    of waiting five minutes for a browser that never came. The callback is on 127.0.0.1, so the address
-    must be opened on this computer."""
-    import webbrowser
-
-    if webbrowser.open(url):
-        print("Webbläsaren öppnas: logga in i Fortnox och godkänn Kassasync.", flush=True)
-        return True
-    log.warning("no browser could be started for the login; the address is shown instead")
-    print(f"{NO_BROWSER}\n\n  {url}\n", flush=True)
-    return False
-
-
 def _login(args: argparse.Namespace) -> int:
     try:
         context = _context()
-        company = connect_company(context, browser_opener=open_or_show, timeout_s=args.timeout)
+        company = connect_company(
+            context, timeout_s=args.timeout, browser_opener=_open_browser, show_url=_print_login_url
+        )
     except KassasyncError as exc:
         return _fail(exc)
     print(f"Kopplad till {company.company_name} ({company.organization_number}).")
     return 0
+
+
+def _open_browser(url: str) -> bool:
+    """Say the browser opens only when one did: else ``_print_login_url`` shows the address."""
+    import webbrowser
+
+    opened = webbrowser.open(url)
+    if opened:
+        print("Inloggningen i Fortnox öppnas i webbläsaren: logga in och godkänn Kassasync.", flush=True)
+    return opened
+
+
+def _print_login_url(url: str) -> None:
+    """No browser started (a server, a locked-down PC): the address to open by hand, alone on its line
+    so it can be copied whole."""
+    print("Ingen webbläsare startade. Öppna den här adressen i en webbläsare på den här datorn:")
+    print(url, flush=True)
+    print("Kassasync väntar på inloggningen.", flush=True)
 
 
 def _logout(args: argparse.Namespace) -> int:

@@ -17,12 +17,13 @@ import logging
 import os
 import secrets
 import threading
+import webbrowser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
@@ -31,6 +32,7 @@ from filelock import FileLock, Timeout
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import FortnoxSettings
 from kassasync.errors import ConfigError
+from kassasync.fortnox.baked import BakedClient, read_baked
 from kassasync.fortnox.errors import FortnoxUnavailable, LoginFailed, LoginRequired, parse_error_body
 from kassasync.fortnox.tokens import TokenSet, TokenStore
 from kassasync.logs import register_secret
@@ -71,23 +73,43 @@ LOCK_TIMEOUT_S = 60.0
 TOKEN_TIMEOUT = (5.0, 30.0)
 
 
+MISSING_CREDENTIALS = (
+    "Kassasync saknar sina uppgifter för Fortnox (klient-id och hemlighet): den här versionen byggdes "
+    "utan dem. Installera Kassasync från leverantörens installationsfil eller kontakta support."
+)
+
+
 @dataclass(frozen=True)
 class ClientCredentials:
     client_id: str
     client_secret: str
 
     @classmethod
-    def from_environment(cls, settings: FortnoxSettings) -> ClientCredentials:
-        """Client id from the environment or settings; the secret only from the environment."""
-        client_id = os.environ.get(CLIENT_ID_ENV) or settings.client_id
-        client_secret = os.environ.get(CLIENT_SECRET_ENV)
+    def from_environment(
+        cls, settings: FortnoxSettings, *, baked: BakedClient | Literal["read"] | None = "read"
+    ) -> ClientCredentials:
+        """The integration's pair: the environment (support and tests override with it), else what the
+        Windows build baked in, else a clear Swedish error.
+
+        The secret decides where the pair comes from, so an id and a secret of two integrations are
+        never mixed: with ``KASSASYNC_CLIENT_SECRET`` set, the id is ``KASSASYNC_CLIENT_ID``, else
+        ``fortnox.client_id`` in the settings, else the baked id; without it, the baked pair as it is.
+        """
+        found = read_baked() if baked == "read" else baked
+        env_secret = os.environ.get(CLIENT_SECRET_ENV)
+        if env_secret:
+            baked_id = found.client_id if found is not None else None
+            client_id = os.environ.get(CLIENT_ID_ENV) or settings.client_id or baked_id
+            client_secret: str | None = env_secret
+        elif found is not None:
+            client_id, client_secret = found.client_id, found.client_secret
+        else:
+            client_id, client_secret = None, None
         if not client_id or not client_secret:
             raise ConfigError(
-                f"Fortnox client id/secret missing: set {CLIENT_ID_ENV} and {CLIENT_SECRET_ENV}",
-                user_message=(
-                    "Kassasync saknar sina uppgifter för Fortnox (klient-id och hemlighet). "
-                    "Installera om programmet eller kontakta support."
-                ),
+                f"Fortnox client id/secret missing: none baked into this build, and {CLIENT_ID_ENV} / "
+                f"{CLIENT_SECRET_ENV} not set",
+                user_message=MISSING_CREDENTIALS,
             )
         register_secret(client_secret)
         return cls(client_id, client_secret)
@@ -222,6 +244,7 @@ class TokenManager:
 # The browser login -------------------------------------------------------------------------------------
 
 BrowserOpener = Callable[[str], object]
+UrlShower = Callable[[str], None]  # shows the login address when no browser started (dialog, terminal)
 
 _DONE_PAGE = (
     "<!doctype html><html lang='sv'><meta charset='utf-8'><title>Kassasync</title>"
@@ -294,6 +317,16 @@ def _listen_once(server: _CallbackServer, deadline_s: float, done: threading.Eve
     done.set()
 
 
+def _open_browser(opener: BrowserOpener, url: str) -> bool:
+    """Whether a browser started. ``webbrowser.open`` returns False when it found none; a broken
+    browser registration raises. Any other answer (a test's stand-in returns None) counts as opened."""
+    try:
+        return opener(url) is not False
+    except (webbrowser.Error, OSError) as exc:
+        log.warning("login: the browser could not be started: %s", exc)
+        return False
+
+
 def authorize_url(
     endpoints: OAuthEndpoints, client_id: str, redirect_uri: str, state: str, scopes: Iterable[str]
 ) -> str:
@@ -318,10 +351,12 @@ def login(
     scopes: Iterable[str] = SCOPES,
     timeout_s: float = 300.0,
     clock: Clock | None = None,
+    show_url: UrlShower | None = None,
 ) -> TokenSet:
-    """Run the authorization-code flow through the user's browser; store and return the token pair."""
-    import webbrowser
+    """Run the authorization-code flow through the user's browser; store and return the token pair.
 
+    When no browser starts (``webbrowser.open`` answers False or raises: no desktop browser, a locked-
+    down PC), ``show_url`` gets the address so the user can open it by hand; the wait goes on."""
     opener = browser_opener or webbrowser.open
     clock = clock or SystemClock()
     try:
@@ -345,7 +380,11 @@ def login(
     listener.start()
     try:
         log.info("login: opening the browser at Fortnox; waiting on %s", redirect_uri)
-        opener(authorize_url(endpoints, credentials.client_id, redirect_uri, state, scopes))
+        url = authorize_url(endpoints, credentials.client_id, redirect_uri, state, scopes)
+        if not _open_browser(opener, url):
+            log.warning("login: no browser started; showing the login address instead")
+            if show_url is not None:
+                show_url(url)
         done.wait(timeout_s + 1.0)
     finally:
         listener.join(timeout=2.0)

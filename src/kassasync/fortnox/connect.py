@@ -17,6 +17,7 @@ from kassasync.fortnox.auth import (
     ClientCredentials,
     OAuthEndpoints,
     TokenManager,
+    UrlShower,
     login,
     login_scopes,
     missing_scopes,
@@ -89,7 +90,11 @@ class FortnoxContext:
 
 
 def connect_company(
-    context: FortnoxContext, *, browser_opener: BrowserOpener | None = None, timeout_s: float = 300.0
+    context: FortnoxContext,
+    *,
+    browser_opener: BrowserOpener | None = None,
+    timeout_s: float = 300.0,
+    show_url: UrlShower | None = None,
 ) -> CompanyInformation:
     """Log in through the browser, read which company the token belongs to, and remember it in settings.
 
@@ -105,6 +110,7 @@ def connect_company(
         scopes=login_scopes(context.settings.stock_module or on_disk.stock_module),
         timeout_s=timeout_s,
         clock=context.clock,
+        show_url=show_url,
     )
     client = context.client()
     try:

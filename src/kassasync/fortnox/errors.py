@@ -191,7 +191,7 @@ RULES: tuple[Rule, ...] = (
     Rule(NotFound, "Priset eller prislistan finns inte i Fortnox.", frozenset({2000430, 2000431})),
     Rule(
         NotFound,
-        "Betalsättet finns inte i Fortnox. Kontrollera betalsätten i inställningarna.",
+        "Betalningssättet finns inte i Fortnox. Kontrollera betalningssätten i inställningarna.",
         frozenset({2999014}),
     ),
     Rule(

@@ -50,7 +50,7 @@ def test_every_setting_round_trips_through_the_form(company_file: Path) -> None:
     chosen = Settings(
         company_path=company_file,
         integration_mode=IntegrationMode.FULL,
-        receipts_as=ReceiptsAs.INVOICE,
+        receipts_as=ReceiptsAs.VOUCHER,  # a daily summary is vouchers only
         posting=Posting.DAILY_SUMMARY,
         voucher_series="K",
         cash_customer_number="100",
