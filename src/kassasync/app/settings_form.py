@@ -327,7 +327,7 @@ def _payments(values: FormValues, result: Validation) -> dict[str, PaymentMappin
             result.errors[f"payment:{method}"] = "Ange ett kontonummer mellan 1000 och 9999."
             continue
         if not 1 <= len(mode) <= 10:
-            result.errors[f"payment:{method}"] = "Ange betalsättets kod i Fortnox (högst 10 tecken)."
+            result.errors[f"payment:{method}"] = "Ange betalningssättets kod i Fortnox (högst 10 tecken)."
             continue
         mappings[method] = PaymentMapping(account=int(account), mode_of_payment=mode)
     return mappings

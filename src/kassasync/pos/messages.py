@@ -47,7 +47,7 @@ FIELD_NAMES: dict[str, str] = {
     "vat_rate": "momssats",
     "amount_ore": "belopp",
     "kind": "radtyp",
-    "method": "betalsätt",
+    "method": "betalningssätt",
 }
 
 # Receipt-level rules: the field each one is about.
