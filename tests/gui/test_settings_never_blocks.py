@@ -89,8 +89,13 @@ def test_a_login_without_a_browser_shows_the_address_to_open_and_copy(
             FormValues.from_settings(shop.settings, autostart_now=False),
             base=shop.settings,
             on_save=shop.save,
-            login=lambda show_url: login_with_browser(
-                shop.settings, shop.paths, browser_opener=no_browser, timeout_s=30, show_url=show_url
+            login=lambda show_url, stock_module: login_with_browser(
+                shop.settings,
+                shop.paths,
+                browser_opener=no_browser,
+                timeout_s=30,
+                show_url=show_url,
+                stock_module=stock_module,
             ),
             logout=lambda: logout_from_fortnox(shop.settings, shop.paths),
             lookups_after_login=lambda: lookups_for(shop.saved(), shop.paths),

@@ -75,8 +75,13 @@ def test_logging_in_from_the_dialog_keeps_it_responsive_and_brings_fortnox_check
             FormValues.from_settings(settings, autostart_now=False),
             base=settings,
             on_save=save,
-            login=lambda show_url: login_with_browser(
-                settings, paths, browser_opener=browser, timeout_s=20, show_url=show_url
+            login=lambda show_url, stock_module: login_with_browser(
+                settings,
+                paths,
+                browser_opener=browser,
+                timeout_s=20,
+                show_url=show_url,
+                stock_module=stock_module,
             ),
             lookups=lookups_for(settings, paths),
             lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),

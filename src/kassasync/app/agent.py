@@ -67,7 +67,8 @@ class Services:
     run_sync: SyncRunner
     autostart: Autostart
     autostart_command: str
-    login: Callable[[UrlShower], ConnectedCompany] | None = None  # shows the URL when no browser starts
+    # shows the URL when no browser starts; bool: Lagermodul as ticked in the dialog (the scopes follow it)
+    login: Callable[[UrlShower, bool], ConnectedCompany] | None = None
     lookups: Callable[[Settings], FortnoxLookups] | None = None
     logout: Callable[[], object] | None = None
 
@@ -260,10 +261,10 @@ class Agent:
             on_notice=lambda text: self.notify(Notice(TITLE, text)),
         )
 
-    def _login(self, show_url: UrlShower) -> ConnectedCompany:
+    def _login(self, show_url: UrlShower, stock_module: bool) -> ConnectedCompany:
         """Runs on the dialog's worker thread: the login itself, then the rest on the Tk thread."""
         assert self.services.login is not None
-        company = self.services.login(show_url)
+        company = self.services.login(show_url, stock_module)
         self.post(self._after_login)
         return company
 

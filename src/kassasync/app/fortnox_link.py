@@ -33,11 +33,15 @@ def login_with_browser(
     browser_opener: BrowserOpener | None = None,
     timeout_s: float = 300.0,
     show_url: UrlShower | None = None,
+    stock_module: bool = False,
 ) -> ConnectedCompany:
     """The browser login; remembers the company in the settings file, as ``kassasync login`` does.
-    ``show_url`` gets the address when no browser started."""
+    ``show_url`` gets the address when no browser started. ``stock_module``: Lagermodul ticked in the
+    dialog but not saved yet; the login then asks for the warehouse scope too, or the first sync after
+    OK would need a second login."""
+    wanted = settings.model_copy(update={"stock_module": settings.stock_module or stock_module})
     company = connect_company(
-        FortnoxContext.create(settings, paths),
+        FortnoxContext.create(wanted, paths),
         browser_opener=browser_opener,
         timeout_s=timeout_s,
         show_url=show_url,

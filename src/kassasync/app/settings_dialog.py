@@ -86,7 +86,7 @@ class SettingsDialog:
         *,
         base: Settings,
         on_save: Callable[[Settings], None],
-        login: Callable[[UrlShower], ConnectedCompany] | None = None,
+        login: Callable[[UrlShower, bool], ConnectedCompany] | None = None,  # bool: Lagermodul ticked
         logout: Callable[[], object] | None = None,
         lookups: FortnoxLookups | None = None,
         lookups_after_login: Callable[[], FortnoxLookups] | None = None,
@@ -570,7 +570,8 @@ class SettingsDialog:
             self.widgets["logout"].configure(state="normal")  # type: ignore[call-arg]
             self._show_connection()
 
-        self._in_background(lambda: login(show_url), logged_in, failed)
+        stock_module = self.flags["stock_module"].get()  # as ticked now: the scopes follow it
+        self._in_background(lambda: login(show_url, stock_module), logged_in, failed)
 
     _logging_in = False
 

@@ -75,7 +75,9 @@ def run_tray(paths: AppPaths) -> int:
             run_sync=run_sync,
             autostart=autostart,
             autostart_command=command,
-            login=lambda show_url: login_with_browser(holder["agent"].settings, paths, show_url=show_url),
+            login=lambda show_url, stock_module: login_with_browser(
+                holder["agent"].settings, paths, show_url=show_url, stock_module=stock_module
+            ),
             lookups=lambda current: lookups_for(current, paths),
             logout=lambda: logout_from_fortnox(holder["agent"].settings, paths),
         )
@@ -109,7 +111,9 @@ def _settings(args: argparse.Namespace) -> int:
         values,
         base=settings,
         on_save=save,
-        login=lambda show_url: login_with_browser(settings, paths, show_url=show_url),
+        login=lambda show_url, stock_module: login_with_browser(
+            settings, paths, show_url=show_url, stock_module=stock_module
+        ),
         logout=lambda: logout_from_fortnox(settings, paths),
         lookups=lookups_for(settings, paths),
         lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),

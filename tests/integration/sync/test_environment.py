@@ -69,3 +69,23 @@ def test_a_corrupt_settings_file_is_reported_in_swedish_and_never_overwritten(
     assert "Inställningsfilen" in capsys.readouterr().err
     assert settings_file.read_text(encoding="utf-8") == '{"company_path": '
     assert shop.states() == {OutboxState.PENDING: 48}
+
+
+def test_a_dialog_login_with_lagermodul_ticked_but_not_saved_asks_for_the_warehouse_scope(shop: Shop) -> None:
+    """The owner ticks Lagermodul, then logs in, then presses OK: the first sync must not need a
+    second login (the saved settings still say no Lagermodul while the login runs)."""
+    from kassasync.app.fortnox_link import login_with_browser
+    from kassasync.fortnox.connect import FortnoxContext, check_login_scopes
+    from kassasync.fortnox.tokens import FileTokenStore
+
+    from .conftest import follow_in_browser
+
+    assert not shop.settings.stock_module
+    login_with_browser(
+        shop.settings, shop.paths, browser_opener=follow_in_browser, timeout_s=10, stock_module=True
+    )
+
+    tokens = FileTokenStore(shop.paths.token_file).load()
+    assert tokens is not None and "warehouse" in tokens.scope.split()
+    shop.configure(stock_module=True)
+    check_login_scopes(FortnoxContext.create(shop.settings, shop.paths, store=shop.token_store))  # no raise
