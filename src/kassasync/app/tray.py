@@ -170,11 +170,14 @@ class Tray:
                 self._icon.icon = icon_image(Icon.SYNCING, ICON_SIZE, frame)
             if now >= next_frame:
                 next_frame = now + SPINNER_INTERVAL_S
-            if view is not None:
-                self._apply(shown, view, frame)
-                shown = view
-            for notice in notices:
-                self._notify(notice)
+            try:
+                if view is not None:
+                    self._apply(shown, view, frame)
+                    shown = view
+                for notice in notices:
+                    self._notify(notice)
+            except Exception:  # the owner's boundary: a failed redraw must not leave the icon unowned
+                log.exception("the tray icon could not be updated")
         self._icon.stop()
 
     def _take(self, wait: float | None) -> tuple[TrayView | None, list[Notice], bool]:

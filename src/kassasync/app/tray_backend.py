@@ -30,6 +30,11 @@ def gtk_available() -> bool:
         import gi
 
         gi.require_version("Gtk", "3.0")
+        from gi.repository import GLib
+
+        # Before GTK starts: the icon's and the menu's windows are then of class "kassasync", not
+        # "__main__.py" (what a tray host, a window rule or a test finds them by).
+        GLib.set_prgname("kassasync")
         importlib.import_module("gi.repository.Gtk")
     except (ImportError, ValueError):
         return False
