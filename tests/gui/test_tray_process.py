@@ -21,7 +21,7 @@ pytestmark = pytest.mark.gui
 def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(
     tray_host: str, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "DISPLAY": tray_host, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
+    env = {**os.environ, "DISPLAY": tray_host, "PYSTRAY_BACKEND": "gtk", "KASSASYNC_HOME": str(tmp_path)}
     command = [sys.executable, "-m", "kassasync", "tray"]
     agent = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -55,7 +55,7 @@ def test_the_tray_process_syncs_on_request_and_quits_within_two_seconds(
 
 
 def test_kassasync_quit_closes_a_running_agent_as_the_installer_needs(tray_host: str, tmp_path: Path) -> None:
-    env = {**os.environ, "DISPLAY": tray_host, "PYSTRAY_BACKEND": "xorg", "KASSASYNC_HOME": str(tmp_path)}
+    env = {**os.environ, "DISPLAY": tray_host, "PYSTRAY_BACKEND": "gtk", "KASSASYNC_HOME": str(tmp_path)}
     agent = subprocess.Popen(
         [sys.executable, "-m", "kassasync", "tray"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

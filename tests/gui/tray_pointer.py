@@ -29,7 +29,7 @@ from .conftest import ARTIFACTS, wait_for
 OCR_SCALE = 3
 DISABLED_DARKEST = 100  # a greyed-out GTK label's darkest pixel is lighter than this; an enabled one's not
 MATCH = 0.8
-MENU_MIN_HEIGHT = 80
+MENU_MIN_HEIGHT = 40  # the submenu of one problem is one item high; the menu is many
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,16 @@ def wait_for_icon(display: str, timeout: float = 15.0) -> Box:
 
 
 def menu_box(display: str) -> Box | None:
-    """The open menu: the tallest visible window of class "kassasync" but the icon (a tooltip, the
-    other one GTK may show there, is one or two lines high)."""
-    icon = icon_window(display)
+    """The open menu: a visible window of class "kassasync" that GTK marks as a popup menu (the
+    icon's tooltip, the other window GTK shows there, is marked a tooltip)."""
     found = _run(display, "xdotool", "search", "--onlyvisible", "--classname", "^kassasync$").split()
-    boxes = [_geometry(display, window) for window in found if window != icon]
-    menus = [box for box in boxes if box.height > MENU_MIN_HEIGHT]
-    return max(menus, key=lambda box: box.height) if menus else None
+    for window in found:
+        kind = _run(display, "xprop", "-id", window, "_NET_WM_WINDOW_TYPE")
+        if "_NET_WM_WINDOW_TYPE_POPUP_MENU" in kind or "_NET_WM_WINDOW_TYPE_DROPDOWN_MENU" in kind:
+            box = _geometry(display, window)
+            if box.height > MENU_MIN_HEIGHT:
+                return box
+    return None
 
 
 def click(display: str, x: int, y: int, button: int = 1) -> None:

@@ -178,6 +178,8 @@ class Tray:
                     self._notify(notice)
             except Exception:  # the owner's boundary: a failed redraw must not leave the icon unowned
                 log.exception("the tray icon could not be updated")
+        # Hidden first: GTK's status icon outlives its loop and would dock again in a new tray host.
+        self._icon.visible = False
         self._icon.stop()
 
     def _take(self, wait: float | None) -> tuple[TrayView | None, list[Notice], bool]:

@@ -30,11 +30,6 @@ def gtk_available() -> bool:
         import gi
 
         gi.require_version("Gtk", "3.0")
-        from gi.repository import GLib
-
-        # Before GTK starts: the icon's and the menu's windows are then of class "kassasync", not
-        # "__main__.py" (what a tray host, a window rule or a test finds them by).
-        GLib.set_prgname("kassasync")
         importlib.import_module("gi.repository.Gtk")
     except (ImportError, ValueError):
         return False
@@ -67,6 +62,11 @@ def _gtk_icon(base: Any) -> Any:
     from gi.repository import GLib
 
     class Icon(base):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # A title set before the tray host has embedded the icon is not passed on to its window.
+            self._status_icon.connect("notify::embedded", lambda *_: self._update_title())
+
         def _update_title(self) -> None:
             def apply() -> bool:
                 self._status_icon.set_title(self.title)
@@ -93,6 +93,12 @@ def load_pystray() -> tuple[Any, Any]:
     backend = choose_backend()
     if backend:
         os.environ[BACKEND_ENV] = backend
+    if backend == "gtk":
+        from gi.repository import GLib
+
+        # Before GTK opens the display: the icon's and the menu's windows are then of class "kassasync",
+        # not "__main__.py" (what a tray host, a window rule or a test finds them by).
+        GLib.set_prgname("kassasync")
     import pystray
 
     icon_class = pystray.Icon
