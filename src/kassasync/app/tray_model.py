@@ -161,6 +161,8 @@ def last_sync_text(state: AppState, now: datetime) -> str:
     when = when_text(state.last_finished_at, now)
     if state.health in (Health.ERROR, Health.NEEDS_LOGIN) and state.last_report.posted_count == 0:
         return f"Senast {when}: misslyckades"
+    if state.health is Health.HELD and state.last_report.posted_count == 0:
+        return f"Senast {when}: inga kvitton skickade, de hålls kvar"
     return f"Senast {when}: {result_text(state.last_report)}"
 
 
