@@ -66,17 +66,20 @@ def _geometry(display: str, window: str) -> Box:
     return Box(int(values["WIDTH"]), int(values["HEIGHT"]), int(values["X"]), int(values["Y"]))
 
 
-def icon_window(display: str) -> str | None:
-    """The icon's window docked in the tray: GTK names it after the icon's title ("Kassasync: ...")."""
-    for window in _run(display, "xdotool", "search", "--onlyvisible", "--name", "^Kassasync:").split():
+def icon_window(display: str, pid: int | None = None) -> str | None:
+    """The icon's window docked in the tray: GTK names it after the icon's title ("Kassasync: ...");
+    ``pid``: the icon of that process (GTK marks its windows with _NET_WM_PID)."""
+    by_pid = ["--all", "--pid", str(pid)] if pid is not None else []  # --all: pid AND name
+    found = _run(display, "xdotool", "search", "--onlyvisible", *by_pid, "--name", "^Kassasync:")
+    for window in found.split():
         box = _geometry(display, window)
         if box.width > 1 and box.y < 40:
             return window
     return None
 
 
-def icon_box(display: str) -> Box | None:
-    window = icon_window(display)
+def icon_box(display: str, pid: int | None = None) -> Box | None:
+    window = icon_window(display, pid)
     return None if window is None else _geometry(display, window)
 
 

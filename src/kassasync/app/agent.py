@@ -153,6 +153,7 @@ class Agent:
         self.root = tk.Tk()
         self.root.withdraw()
         self.root.title(TITLE)
+        self._install_signals()  # before the icon appears: a SIGTERM from then on quits cleanly
         self.tray = Tray(self.on_action)
         self.controller.subscribe(self.tray.show)
         self.tray.start()
@@ -160,7 +161,6 @@ class Agent:
         self._show_next_sync()
         if self.controller.state.health is Health.SETUP:  # first start: the owner is led to the settings
             self.post(self.open_settings)
-        self._install_signals()
         self.post(self.controller.refresh_failed_count)
         self.paths.quit_request.unlink(missing_ok=True)  # left by a 'quit' when no agent ran
         self.root.after(POLL_MS, self._drain)
