@@ -25,7 +25,7 @@ from types import FrameType
 from kassasync import __version__
 from kassasync.app.autostart import Autostart, is_enabled, reconcile
 from kassasync.app.controller import AppController, SyncRunner
-from kassasync.app.first_run import setup_missing
+from kassasync.app.first_run import company_db, setup_missing
 from kassasync.app.last_sync import FILE_NAME, load_last, save_last
 from kassasync.app.notify import TITLE, LogNotifier, Notice
 from kassasync.app.receipts_dialog import FailedReceiptsDialog
@@ -75,9 +75,10 @@ class Services:
 
 
 def failed_entries(settings: Settings) -> list[OutboxEntry]:
-    if settings.company_path is None or not settings.company_path.is_file():
+    path = company_db(settings)
+    if path is None:
         return []
-    with PosStore.open(settings.company_path) as store:
+    with PosStore.open(path) as store:
         return store.outbox_entries(OutboxState.FAILED)
 
 

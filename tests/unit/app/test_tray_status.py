@@ -122,3 +122,9 @@ def test_notifications_count_in_swedish_and_tell_about_the_daily_summary() -> No
     )
     two_problems = SyncReport(MANUAL, Outcome.ERROR, errors=(YEAR_MISSING, YEAR_MISSING))
     assert notice_for(two_problems).message.endswith("(och 1 problem till, se menyn)")
+
+
+def test_a_company_folder_counts_as_set_up_as_the_engine_reads_it(tmp_path: Path) -> None:
+    (tmp_path / "kassa.db").write_bytes(b"")
+    logged_in = Settings(company_path=tmp_path, fortnox=FortnoxSettings(tenant_name="Hörnbutiken AB"))
+    assert setup_missing(logged_in) is None
