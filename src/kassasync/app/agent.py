@@ -168,6 +168,7 @@ class Agent:
         self.root.after(QUIT_POLL_MS, self._watch_quit_request)
         log.info("agent started; schedule %s", self.settings.schedule)
         self.root.mainloop()
+        log.info("agent stopped (exit code %d)", self.exit_code)  # after this only the process's exit
         return self.exit_code
 
     def _watch_quit_request(self) -> None:
