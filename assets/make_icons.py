@@ -2,11 +2,14 @@
 
     python assets/make_icons.py [OUT_DIR]     (default: assets/icons next to this script)
 
-Every state is the orange Kassasync disc with its own mark, so the states differ in shape as well as in
-colour (a colour-blind shop owner still tells them apart): idle = two sync arrows, syncing = a turning
-arc (8 frames), attention = yellow triangle with "!", error = red disc with a white cross, login = blue
-disc with a padlock, paused = a grey disc in an orange ring with two bars. Shapes only, no fonts: fonts
-differ per machine. Drawn large and scaled down with LANCZOS so 16 px stays crisp enough.
+Each state must be told at a glance at 16 px, where a badge or an arrow is two pixels: so the states
+differ first by the whole disc's colour and fill, then by a bold mark, and every disc keeps the orange
+Kassasync rim. idle = orange disc, two white sync arrows; syncing = a white disc inside a bold orange
+ring with a dark turning segment (8 frames), so a sync in progress is "light", all else "solid";
+attention = yellow disc, black "!"; error = red disc, white cross; login = blue disc, white padlock;
+paused = grey disc, two white bars; setup = dark slate disc, white gear ("set me up"). A colour-blind
+shop owner still tells them apart by the marks. Shapes only, no fonts: fonts differ per machine. Drawn
+large and scaled down with LANCZOS.
 """
 
 from __future__ import annotations
@@ -29,66 +32,75 @@ YELLOW = (255, 205, 0, 255)
 RED = (214, 38, 38, 255)
 BLUE = (36, 99, 214, 255)
 BLACK = (30, 30, 30, 255)
+SLATE = (52, 64, 84, 255)
 
 Painter = Callable[[ImageDraw.ImageDraw], None]
 
 
 def disc(draw: ImageDraw.ImageDraw, fill: tuple[int, int, int, int] = ORANGE) -> None:
-    draw.ellipse((8, 8, 248, 248), fill=fill, outline=ORANGE_DARK if fill == ORANGE else ORANGE, width=14)
+    draw.ellipse((8, 8, 248, 248), fill=fill, outline=ORANGE_DARK if fill == ORANGE else ORANGE, width=18)
 
 
 def arrows(draw: ImageDraw.ImageDraw) -> None:
     """Two arcs with arrow heads: "kept in sync"."""
     box = (60, 60, 196, 196)
-    draw.arc(box, 200, 340, fill=WHITE, width=22)
-    draw.arc(box, 20, 160, fill=WHITE, width=22)
-    draw.polygon([(196, 96), (222, 140), (166, 136)], fill=WHITE)
-    draw.polygon([(60, 160), (34, 116), (90, 120)], fill=WHITE)
+    draw.arc(box, 200, 340, fill=WHITE, width=26)
+    draw.arc(box, 20, 160, fill=WHITE, width=26)
+    draw.polygon([(200, 92), (226, 146), (162, 138)], fill=WHITE)
+    draw.polygon([(56, 164), (30, 110), (94, 118)], fill=WHITE)
 
 
 def spinner(frame: int) -> Painter:
+    """Light centre, bold orange ring, a dark segment a quarter of the ring long that turns."""
+
     def paint(draw: ImageDraw.ImageDraw) -> None:
         start = frame * (360 // FRAMES) - 90
-        draw.arc((56, 56, 200, 200), 0, 360, fill=ORANGE_DARK, width=26)
-        draw.arc((56, 56, 200, 200), start, start + 110, fill=WHITE, width=26)
-        draw.ellipse((112, 112, 144, 144), fill=WHITE)
+        draw.ellipse((8, 8, 248, 248), fill=ORANGE)
+        draw.ellipse((70, 70, 186, 186), fill=WHITE)
+        draw.arc((20, 20, 236, 236), start, start + 100, fill=SLATE, width=50)
 
     return paint
 
 
-def badge_attention(draw: ImageDraw.ImageDraw) -> None:
-    arrows(draw)
-    draw.polygon([(176, 112), (252, 250), (100, 250)], fill=YELLOW, outline=BLACK, width=6)
-    draw.rectangle((168, 150, 184, 206), fill=BLACK)
-    draw.rectangle((168, 220, 184, 236), fill=BLACK)
+def exclamation(draw: ImageDraw.ImageDraw) -> None:
+    draw.rectangle((106, 44, 150, 160), fill=BLACK)
+    draw.ellipse((104, 176, 152, 224), fill=BLACK)
 
 
-def badge_error(draw: ImageDraw.ImageDraw) -> None:
-    arrows(draw)
-    draw.ellipse((112, 112, 252, 252), fill=RED, outline=WHITE, width=8)
-    draw.line((148, 148, 216, 216), fill=WHITE, width=22)
-    draw.line((216, 148, 148, 216), fill=WHITE, width=22)
+def cross(draw: ImageDraw.ImageDraw) -> None:
+    draw.line((74, 74, 182, 182), fill=WHITE, width=40)
+    draw.line((182, 74, 74, 182), fill=WHITE, width=40)
 
 
-def badge_login(draw: ImageDraw.ImageDraw) -> None:
-    arrows(draw)
-    draw.ellipse((112, 112, 252, 252), fill=BLUE, outline=WHITE, width=8)
-    draw.arc((152, 130, 212, 196), 180, 360, fill=WHITE, width=14)
-    draw.rectangle((144, 168, 220, 226), fill=WHITE)
-    draw.rectangle((176, 184, 188, 210), fill=BLUE)
+def padlock(draw: ImageDraw.ImageDraw) -> None:
+    draw.arc((86, 46, 170, 140), 180, 360, fill=WHITE, width=26)
+    draw.rectangle((86, 90, 99, 120), fill=WHITE)
+    draw.rectangle((157, 90, 170, 120), fill=WHITE)
+    draw.rectangle((62, 112, 194, 210), fill=WHITE)
+    draw.rectangle((118, 138, 138, 184), fill=BLUE)
 
 
 def paused(draw: ImageDraw.ImageDraw) -> None:
-    draw.rectangle((84, 70, 116, 186), fill=WHITE)
-    draw.rectangle((140, 70, 172, 186), fill=WHITE)
+    draw.rectangle((74, 62, 114, 194), fill=WHITE)
+    draw.rectangle((142, 62, 182, 194), fill=WHITE)
+
+
+def gear(draw: ImageDraw.ImageDraw) -> None:
+    """Eight teeth around a ring: "settings"."""
+    centre = 128
+    for angle in range(0, 360, 45):
+        draw.arc((44, 44, 212, 212), angle - 12, angle + 12, fill=WHITE, width=34)
+    draw.ellipse((centre - 64, centre - 64, centre + 64, centre + 64), fill=WHITE)
+    draw.ellipse((centre - 26, centre - 26, centre + 26, centre + 26), fill=SLATE)
 
 
 STATES: dict[str, tuple[tuple[int, int, int, int], Painter]] = {
     "idle": (ORANGE, arrows),
-    "attention": (ORANGE, badge_attention),
-    "error": (ORANGE, badge_error),
-    "login": (ORANGE, badge_login),
+    "attention": (YELLOW, exclamation),
+    "error": (RED, cross),
+    "login": (BLUE, padlock),
     "paused": (GREY, paused),
+    "setup": (SLATE, gear),
 }
 
 

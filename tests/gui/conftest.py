@@ -95,7 +95,7 @@ def xserver() -> Iterator[str]:
     assert wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists()), "Xvfb did not start"
     TRAY_HOSTS[display] = start_tray_host(display)
     old = {key: os.environ.get(key) for key in ("DISPLAY", "PYSTRAY_BACKEND")}
-    os.environ["DISPLAY"], os.environ["PYSTRAY_BACKEND"] = display, "xorg"
+    os.environ["DISPLAY"], os.environ["PYSTRAY_BACKEND"] = display, "gtk"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         yield display

@@ -70,7 +70,7 @@ def test_the_schedule_fires_after_start_and_the_receipts_arrive_in_fortnox_once(
     env = {
         **os.environ,
         "DISPLAY": tray_host,
-        "PYSTRAY_BACKEND": "xorg",
+        "PYSTRAY_BACKEND": "gtk",
         "KASSASYNC_HOME": str(home),
         "KASSASYNC_CLIENT_ID": fortnox.client_id,
         "KASSASYNC_CLIENT_SECRET": fortnox.client_secret,

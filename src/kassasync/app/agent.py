@@ -17,13 +17,16 @@ import sys
 import tkinter as tk
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from tkinter import filedialog, messagebox
 from types import FrameType
-from typing import Literal
 
+from kassasync import __version__
 from kassasync.app.autostart import Autostart, is_enabled, reconcile
 from kassasync.app.controller import AppController, SyncRunner
+from kassasync.app.first_run import company_db, setup_missing
+from kassasync.app.last_sync import FILE_NAME, load_last, save_last
 from kassasync.app.notify import TITLE, LogNotifier, Notice
 from kassasync.app.problems_window import ProblemsWindow
 from kassasync.app.receipts_dialog import FailedReceipt, FailedReceiptsDialog, failed_receipts
@@ -33,7 +36,7 @@ from kassasync.app.settings_form import ConnectedCompany, FormValues, FortnoxLoo
 from kassasync.app.state import AppState, Health
 from kassasync.app.support_bundle import create_support_bundle
 from kassasync.app.tray import Tray
-from kassasync.app.tray_model import Action, TrayView
+from kassasync.app.tray_model import Action, when_text
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.errors import KassasyncError
@@ -48,6 +51,8 @@ log = logging.getLogger(__name__)
 POLL_MS = 50
 QUIT_POLL_MS = 250
 QUIT_TIMEOUT_S = 1.5  # "Avsluta" must finish within 2 s, the sync's cancel point included
+NEXT_SYNC_POLL_MS = 5_000
+PAUSE_FOR_S = 3_600  # "Pausa i en timme"
 
 
 def startup_sync_delay_s() -> float:
@@ -73,24 +78,11 @@ class Services:
     logout: Callable[[], object] | None = None
 
 
-def popup_menu(master: tk.Misc, view: TrayView, on_action: Callable[[Action], None]) -> tk.Menu:
-    """The tray menu drawn by Tk, for tray hosts without native menus (pystray's plain X11 backend)."""
-    menu = tk.Menu(master, tearoff=False)
-    for entry in view.menu:
-        state: Literal["normal", "disabled"] = "normal" if entry.enabled else "disabled"
-        command = lambda action=entry.action: on_action(action)  # noqa: E731
-        if entry.checked is None:
-            menu.add_command(label=entry.label, command=command, state=state)
-        else:
-            flag = tk.BooleanVar(master=menu, value=entry.checked)
-            menu.add_checkbutton(label=entry.label, command=command, state=state, variable=flag)
-    return menu
-
-
 def failed_entries(settings: Settings) -> list[OutboxEntry]:
-    if settings.company_path is None or not settings.company_path.is_file():
+    path = company_db(settings)
+    if path is None:
         return []
-    with PosStore.open(settings.company_path) as store:
+    with PosStore.open(path) as store:
         return store.outbox_entries(OutboxState.FAILED)
 
 
@@ -128,20 +120,26 @@ class Agent:
         self._queue: queue.Queue[Callable[[], object]] = queue.Queue()
         self._fallback_notifier = LogNotifier()
         self.tray: Tray | None = None
-        health = Health.NEEDS_LOGIN if settings.fortnox.tenant_name is None else Health.OK
+        missing = setup_missing(settings)
+        health = Health.ERROR if settings_problem else Health.SETUP if missing else Health.OK
+        last_file = paths.state_dir / FILE_NAME
         self.controller = AppController(
             services.run_sync,
             notifier=self,
             clock=self.clock,
             notifications=settings.notifications,
-            initial_health=Health.ERROR if settings_problem else health,
-            initial_message=settings_problem,
+            initial_health=health,
+            initial_message=settings_problem or missing,
             count_failed=lambda: len(failed_entries(self.settings)),
+            restored=load_last(last_file),
+            remember=lambda last: save_last(last_file, last),
+            version=__version__,
         )
         self.scheduler = SyncScheduler(lambda: self.controller.request_sync(SyncRequest(trigger="schedule")))
         self.root: tk.Tk | None = None
         self.problems_window: ProblemsWindow | None = None
         self._problems_followed = False  # subscribed once: the window follows each new report
+        self._resume_job: str | None = None  # the Tk timer that ends a timed pause
         self.exit_code = 0
 
     # -- plumbing ----------------------------------------------------------------------------------------
@@ -170,17 +168,21 @@ class Agent:
         self.root = tk.Tk()
         self.root.withdraw()
         self.root.title(TITLE)
-        self.tray = Tray(self.on_action, popup_menu=lambda view: self.post(lambda: self._popup(view)))
+        self._install_signals()  # before the icon appears: a SIGTERM from then on quits cleanly
+        self.tray = Tray(self.on_action)
         self.controller.subscribe(self.tray.show)
         self.tray.start()
         self.scheduler.start(self.settings.schedule, first_run_in_s=startup_sync_delay_s())
-        self._install_signals()
+        self._show_next_sync()
+        if self.controller.state.health is Health.SETUP:  # first start: the owner is led to the settings
+            self.post(self.open_settings)
         self.post(self.controller.refresh_failed_count)
         self.paths.quit_request.unlink(missing_ok=True)  # left by a 'quit' when no agent ran
         self.root.after(POLL_MS, self._drain)
         self.root.after(QUIT_POLL_MS, self._watch_quit_request)
         log.info("agent started; schedule %s", self.settings.schedule)
         self.root.mainloop()
+        log.info("agent stopped (exit code %d)", self.exit_code)  # after this only the process's exit
         return self.exit_code
 
     def _watch_quit_request(self) -> None:
@@ -212,7 +214,13 @@ class Agent:
         elif action is Action.SYNC_ALL:
             self.controller.request_sync(SyncRequest(kind="everything", trigger="manual"))
         elif action is Action.PAUSE:
-            self.toggle_pause()
+            self.post(self.toggle_pause)
+        elif action is Action.PAUSE_HOUR:
+            self.post(lambda: self.pause_for(PAUSE_FOR_S))
+        elif action is Action.PROBLEMS:
+            self.post(self.show_problems)
+        elif action is Action.ABOUT:
+            self.post(self.show_about)
         elif action is Action.LOG_FOLDER:
             open_folder(self.paths.log_dir)
         elif action is Action.SETTINGS:
@@ -224,24 +232,52 @@ class Agent:
         elif action is Action.QUIT:
             self.post(self.quit)
 
-    def toggle_pause(self) -> None:
-        paused = not self.controller.state.paused
-        if paused:
-            self.scheduler.pause()
-        else:
-            self.scheduler.resume()
-        self.controller.set_paused(paused)
-
     # -- Tk thread ---------------------------------------------------------------------------------------
 
-    def _popup(self, view: TrayView) -> None:
+    def toggle_pause(self) -> None:
+        if self.controller.state.paused:
+            self.resume()
+        else:
+            self._cancel_resume()
+            self.scheduler.pause()
+            self.controller.set_paused(True)
+
+    def pause_for(self, seconds: float) -> None:
+        """A timed pause: the schedule resumes by itself (a Tk timer), and the menu says until when."""
         assert self.root is not None
-        menu = popup_menu(self.root, view, self.on_action)
-        x, y = self.root.winfo_pointerxy()
-        try:
-            menu.tk_popup(x, y)
-        finally:
-            menu.grab_release()
+        self._cancel_resume()
+        self.scheduler.pause()
+        until = self.clock.now() + timedelta(seconds=seconds)
+        self.controller.set_paused(True, until)
+        self._resume_job = self.root.after(int(seconds * 1000), self.resume)
+        log.info("schedule paused for %.0f s", seconds)
+
+    def resume(self) -> None:
+        self._cancel_resume()
+        self.scheduler.resume()
+        self.controller.set_paused(False)
+        self._show_next_sync()
+
+    def _cancel_resume(self) -> None:
+        if self._resume_job is not None and self.root is not None:
+            self.root.after_cancel(self._resume_job)
+        self._resume_job = None
+
+    def _show_next_sync(self) -> None:
+        """The menu's "Nästa ..." line, from the scheduler (polled: its next time moves on by itself)."""
+        self._show_next_sync_once()
+        if self.root is not None and not self.controller.state.quitting:
+            self.root.after(NEXT_SYNC_POLL_MS, self._show_next_sync)
+
+    def show_about(self) -> None:
+        assert self.root is not None
+        when = self.controller.state.last_finished_at
+        last = f"\nSenaste synkronisering: {when_text(when, self.clock.now())}" if when else ""
+        messagebox.showinfo(
+            TITLE,
+            f"Kassasync {__version__}\nSkickar kassans kvitton till Fortnox.{last}",
+            parent=self.root,
+        )
 
     def open_settings(self) -> SettingsDialog:
         assert self.root is not None
@@ -278,6 +314,7 @@ class Agent:
     def _after_login(self) -> None:
         self._fortnox_from_disk()
         self.controller.logged_in()
+        self.controller.set_up(setup_missing(self.settings))
 
     def _fortnox_from_disk(self) -> None:
         """Login and logout write the Fortnox company to the settings file; the agent follows it."""
@@ -298,7 +335,12 @@ class Agent:
         self.controller.set_notifications(settings.notifications)
         reconcile(settings.autostart, self.services.autostart, self.services.autostart_command)
         self.controller.refresh_failed_count()
+        self.controller.set_up(setup_missing(settings))
+        self._show_next_sync_once()
         log.info("settings saved and applied")
+
+    def _show_next_sync_once(self) -> None:
+        self.controller.set_next_sync(None if self.scheduler.paused else self.scheduler.next_run_time)
 
     def open_failed_receipts(self) -> None:
         assert self.root is not None

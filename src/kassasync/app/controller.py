@@ -13,10 +13,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from enum import StrEnum
 
+from kassasync.app.last_sync import LastSync, with_new_problems
 from kassasync.app.notify import BUSY_MESSAGE, TITLE, Notice, Notifier, notice_for, should_notify
-from kassasync.app.state import OUTCOME_HEALTH, AppState, Health
+from kassasync.app.state import AppState, Health, health_of
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Notifications
 from kassasync.errors import KassasyncError
@@ -67,6 +69,9 @@ class AppController:
         initial_health: Health = Health.OK,
         initial_message: str | None = None,
         count_failed: Callable[[], int] | None = None,
+        restored: LastSync | None = None,
+        remember: Callable[[LastSync], None] | None = None,
+        version: str = "",
     ) -> None:
         self._run_sync = run_sync
         self._notifier = notifier
@@ -75,7 +80,21 @@ class AppController:
         self._count_failed = count_failed
         self._lock = threading.Lock()
         self._publishing = threading.RLock()
-        self._state = AppState(health=initial_health, message=initial_message)
+        self._remember = remember
+        self._state = AppState(health=initial_health, message=initial_message, version=version)
+        if restored is not None:  # after a restart the tray shows the last result, not "no sync yet"
+            self._state = replace(
+                self._state,
+                last_report=restored.report,
+                last_finished_at=restored.finished_at,
+                problems=restored.problems,
+            )
+            if initial_health is Health.OK:
+                health = health_of(restored.report)
+                message = restored.report.errors[0].user_message if restored.report.errors else None
+                self._state = replace(
+                    self._state, health=health, message=message if health is not Health.OK else None
+                )
         self._listeners: list[StateListener] = []
         self._queued: SyncRequest | None = None
         self._worker: threading.Thread | None = None
@@ -139,6 +158,8 @@ class AppController:
             return SyncAnswer.REFUSED
         if request.trigger == "schedule" and self._state.paused:
             return SyncAnswer.SKIPPED
+        if self._state.health is Health.SETUP:  # nothing to sync with yet; the settings are open
+            return SyncAnswer.SKIPPED
         if self._worker is not None:
             if request.trigger == "schedule":
                 return SyncAnswer.SKIPPED
@@ -152,9 +173,23 @@ class AppController:
         worker.start()
         return SyncAnswer.STARTED
 
-    def set_paused(self, paused: bool) -> None:
-        log.info("schedule %s", "paused" if paused else "resumed")
-        self._update(paused=paused)
+    def set_paused(self, paused: bool, until: datetime | None = None) -> None:
+        log.info(
+            "schedule %s", f"paused until {until}" if paused and until else "paused" if paused else "resumed"
+        )
+        self._update(paused=paused, paused_until=until if paused else None)
+
+    def set_next_sync(self, at: datetime | None) -> None:
+        if at != self.state.next_sync_at:
+            self._update(next_sync_at=at)
+
+    def set_up(self, missing: str | None) -> None:
+        """The settings changed: ``missing`` says what is still to set up (Swedish), None when all is.
+        Leaving the set-up state clears it; a run then shows the real health."""
+        if missing is not None:
+            self._update(health=Health.SETUP, message=missing)
+        elif self.state.health is Health.SETUP:
+            self._update(health=Health.OK, message=None)
 
     def set_notifications(self, setting: Notifications) -> None:
         self._notifications = setting
@@ -228,21 +263,29 @@ class AppController:
 
     def _finish(self, request: SyncRequest, report: SyncReport) -> None:
         previous = self.state.last_report
-        health = OUTCOME_HEALTH[report.outcome]
+        health = health_of(report)
         message = report.errors[0].user_message if report.errors and health is not Health.OK else None
         failed = self._safe_count() if self._count_failed is not None else report.failed_count
         log.info("sync finished: %s, posted %d, failed %d", report.outcome, report.posted_count, failed)
         with self._lock:
             more = self._queued is not None
+        finished_at = self._clock.now()
+        problems = with_new_problems(self.state.problems, report, finished_at)
         self._update(
             syncing=more,
             progress=None,
             health=health,
             message=message,
             last_report=report,
-            last_finished_at=self._clock.now(),
+            last_finished_at=finished_at,
+            problems=problems,
             failed_receipts=failed,
         )
+        if self._remember is not None and not report.request.dry_run:
+            try:
+                self._remember(LastSync(report, finished_at, problems))
+            except OSError:
+                log.exception("could not store the last sync's result")
         if should_notify(report, previous, self._notifications) and not self.state.quitting:
             self._notify(notice_for(report))
 

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from kassasync.app.tray_model import number
+from kassasync.app.tray_model import number, receipts
 from kassasync.config import Notifications
 from kassasync.sync.events import Outcome, SyncReport
 
@@ -63,6 +63,8 @@ def notice_for(report: SyncReport) -> Notice:
     if outcome is Outcome.OK:
         posted = report.posted_count
         text = "1 kvitto skickat" if posted == 1 else f"{number(posted)} kvitton skickade"
+        if report.awaiting_summary:
+            text += f", {receipts(report.awaiting_summary)} väntar på dagens dagssammandrag"
         if report.unconfirmed_count:  # looked up in Fortnox next run, never simply sent again
             text += f", {number(report.unconfirmed_count)} väntar på svar från Fortnox"
         return Notice(TITLE, f"Synkroniseringen är klar: {text}.")
@@ -75,11 +77,19 @@ def notice_for(report: SyncReport) -> Notice:
         )
     if outcome is Outcome.ATTENTION:
         failed = report.failed_count
-        text = "1 kvitto" if failed == 1 else f"{number(failed)} kvitton"
-        text += " kunde inte skickas"
-        return Notice(TITLE, f"{text}. Se Kvitton med fel i menyn.", failure=True)
+        if failed == 0 and report.errors:  # the pre-flight held every receipt back: say why, and the remedy
+            return Notice(TITLE, f"Kvitton hålls kvar: {report.errors[0].user_message}{more(report)}", True)
+        return Notice(TITLE, f"{receipts(failed)} kunde inte skickas. Se Kvitton med fel i menyn.", True)
     reason = report.errors[0].user_message if report.errors else "Synkroniseringen avbröts."
-    return Notice(TITLE, f"Synkroniseringen misslyckades: {reason}", failure=True)
+    return Notice(TITLE, f"Synkroniseringen misslyckades: {reason}{more(report)}", failure=True)
+
+
+def more(report: SyncReport) -> str:
+    """A notification shows one problem; the others are named by count and are in the menu."""
+    others = len(report.errors) - 1
+    if others <= 0:
+        return ""
+    return " (och 1 problem till, se menyn)" if others == 1 else f" (och {others} problem till, se menyn)"
 
 
 BUSY_MESSAGE = "Synkronisering pågår redan; den körs igen när den är klar."

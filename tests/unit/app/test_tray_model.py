@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
-from kassasync.app.state import AppState, Health
+from kassasync.app.state import AppState, Health, Problem
 from kassasync.app.tray_model import TOOLTIP_MAX, Action, Icon, icon_for, menu, render, tooltip
 from kassasync.clock import STOCKHOLM
 from kassasync.sync.events import Outcome, ReportedError, StepCounts, StepProgress, SyncReport, SyncRequest
@@ -36,6 +36,8 @@ def report(outcome: Outcome = Outcome.OK, posted: int = 12, failed: int = 0) -> 
         (AppState(paused=True, health=Health.ERROR), Icon.ERROR),
         (AppState(paused=True, health=Health.NEEDS_LOGIN), Icon.NEEDS_LOGIN),
         (AppState(paused=True, syncing=True), Icon.SYNCING),
+        (AppState(health=Health.SETUP), Icon.SETUP),
+        (AppState(health=Health.HELD), Icon.ERROR),  # not yellow "0 kvitton med fel": nothing is sent
     ],
 )
 def test_each_state_shows_its_own_icon(state: AppState, icon: Icon) -> None:
@@ -50,6 +52,7 @@ def test_every_icon_is_reachable_and_distinct() -> None:
         AppState(health=Health.ERROR),
         AppState(health=Health.NEEDS_LOGIN),
         AppState(paused=True),
+        AppState(health=Health.SETUP),
     ]
     assert {icon_for(s) for s in states} == set(Icon)
 
@@ -65,7 +68,7 @@ def test_every_icon_is_reachable_and_distinct() -> None:
                 last_report=report(),
                 last_finished_at=datetime(2026, 11, 28, 14, 15, tzinfo=STOCKHOLM),
             ),
-            "Kassasync: synkroniserar\nHämtar artiklar 1 500 / 20 000\n"
+            "Kassasync: synkroniserar\nHämtar artiklar 1 500 av 20 000\n"
             "Senast idag 14:15: 12 kvitton skickade",
         ),
         (
@@ -76,7 +79,7 @@ def test_every_icon_is_reachable_and_distinct() -> None:
             AppState(
                 syncing=True, progress=StepProgress("articles", "Hämtar artiklar", 40_000, 100_000, 20_460.0)
             ),
-            "Kassasync: synkroniserar\nHämtar artiklar 40 000 / 100 000, ca 5 h 41 min kvar",
+            "Kassasync: synkroniserar\nHämtar artiklar 40 000 av 100 000, ca 5 h 41 min kvar",
         ),
         (
             AppState(syncing=True, rerun_queued=True),
@@ -105,7 +108,7 @@ def test_every_icon_is_reachable_and_distinct() -> None:
                 last_report=report(Outcome.ERROR, posted=0),
                 last_finished_at=NOW,
             ),
-            "Kassasync: fel: Fortnox svarar inte.\nSenast idag 14:30: 0 kvitton skickade",
+            "Kassasync: fel: Fortnox svarar inte.\nSenast idag 14:30: misslyckades",
         ),
         (
             AppState(
@@ -133,23 +136,97 @@ def test_tooltip_fits_the_windows_limit() -> None:
     assert text.endswith("...")
 
 
-def entries(state: AppState) -> dict[Action, tuple[str, bool, bool | None]]:
-    return {e.action: (e.label, e.enabled, e.checked) for e in menu(state)}
+def entries(state: AppState) -> dict[Action | None, tuple[str, bool, bool | None]]:
+    """The commands by action (the first of each: "Visa problem..." before "Senaste problem")."""
+    found: dict[Action | None, tuple[str, bool, bool | None]] = {}
+    for e in menu(state, NOW):
+        found.setdefault(e.action, (e.label, e.enabled, e.checked))
+    return found
 
 
-def test_menu_has_the_issue_items_in_order_with_synkronisera_as_default() -> None:
-    items = menu(AppState())
+def header_lines(state: AppState) -> list[str]:
+    return [e.label for e in menu(state, NOW) if e.action is None]
+
+
+def test_menu_opens_with_the_status_header_then_the_commands_with_synkronisera_as_default() -> None:
+    state = AppState(
+        last_report=report(posted=12), last_finished_at=NOW - timedelta(minutes=15), next_sync_at=NOW
+    )
+    items = menu(state, NOW)
     assert [e.label for e in items] == [
+        "Kassasync: allt klart",
+        "Senast idag 14:15: 12 kvitton skickade",
+        "Nästa idag 14:30",
         "Synkronisera",
         "Synkronisera allt",
-        "Öppna inställningar...",
+        "Visa problem...",
+        "Senaste problem",
         "Kvitton med fel...",
+        "Öppna inställningar...",
         "Öppna loggmapp",
         "Skapa supportpaket",
+        "Pausa i en timme",
         "Pausa schemaläggning",
+        "Om Kassasync...",
         "Avsluta",
     ]
+    assert all(not e.enabled for e in items if e.action is None)  # the header is text, not commands
     assert [e.action for e in items if e.default] == [Action.SYNC]
+
+
+def test_before_anything_is_set_up_the_menu_says_so_and_offers_the_settings_first() -> None:
+    state = AppState(health=Health.SETUP, message="Välj kassans företagsfil i inställningarna")
+    assert header_lines(state) == [
+        "Kassasync: behöver ställas in",
+        "Välj kassans företagsfil i inställningarna",
+    ]
+    assert [e.action for e in menu(state, NOW) if e.default] == [Action.SETTINGS]
+    assert entries(state)[Action.SYNC_ALL][1] is False
+    assert Action.SYNC not in entries(state)
+    assert "Ingen synkronisering" not in tooltip(state, NOW)
+
+
+def test_a_problem_that_holds_every_receipt_back_is_in_the_header_and_its_window_can_be_opened() -> None:
+    locked = ReportedError("Perioden är låst i Fortnox till 2026-11-30. Lås upp den i Fortnox.", "locked")
+    state = AppState(
+        health=Health.HELD,
+        message=locked.user_message,
+        last_report=SyncReport(SyncRequest(), Outcome.ATTENTION, errors=(locked,)),
+        last_finished_at=NOW,
+        problems=(Problem(NOW, locked),),
+    )
+    assert header_lines(state)[0] == "Kassasync: ett problem håller kvar kvitton"
+    assert locked.user_message in header_lines(state)
+    assert "0 kvitton med fel" not in tooltip(state, NOW)
+    assert entries(state)[Action.PROBLEMS] == ("Visa problem...", True, None)
+    (recent,) = [e for e in menu(state, NOW) if e.label == "Senaste problem"]
+    assert [e.action for e in recent.submenu] == [Action.PROBLEMS]
+    assert recent.submenu[0].label.startswith("idag 14:30: Perioden är låst")
+
+
+def test_receipts_waiting_for_the_daily_summary_are_told_not_warned_about() -> None:
+    waiting = SyncReport(SyncRequest(), Outcome.OK, awaiting_summary=12)
+    state = AppState(last_report=waiting, last_finished_at=NOW)
+    assert "12 kvitton väntar på dagens dagssammandrag" in header_lines(state)
+    assert icon_for(state) is Icon.IDLE
+    one = AppState(
+        last_report=SyncReport(SyncRequest(), Outcome.OK, awaiting_summary=1), last_finished_at=NOW
+    )
+    assert "1 kvitto väntar på dagens dagssammandrag" in header_lines(one)
+
+
+def test_a_timed_pause_says_until_when() -> None:
+    state = AppState(paused=True, paused_until=NOW + timedelta(hours=1))
+    assert "Pausad till idag 15:30" in header_lines(state)
+    assert entries(state)[Action.PAUSE_HOUR][1] is False
+    assert entries(state)[Action.PAUSE] == ("Pausa schemaläggning", True, True)
+
+
+@pytest.mark.parametrize(("failed", "text"), [(1, "1 kvitto med fel"), (2, "2 kvitton med fel")])
+def test_counts_use_the_singular_for_one(failed: int, text: str) -> None:
+    assert tooltip(AppState(health=Health.ATTENTION, failed_receipts=failed), NOW).startswith(
+        f"Kassasync: {text}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,6 +236,8 @@ def test_menu_has_the_issue_items_in_order_with_synkronisera_as_default() -> Non
         (AppState(failed_receipts=2), Action.FAILED_RECEIPTS, ("Kvitton med fel (2)...", True, None)),
         (AppState(), Action.PAUSE, ("Pausa schemaläggning", True, False)),
         (AppState(paused=True), Action.PAUSE, ("Pausa schemaläggning", True, True)),
+        (AppState(), Action.PROBLEMS, ("Visa problem...", False, None)),
+        (AppState(version="0.1.0"), Action.ABOUT, ("Om Kassasync 0.1.0...", True, None)),
         (AppState(syncing=True), Action.SYNC, ("Synkronisera", True, None)),  # answered, not greyed out
         (AppState(quitting=True), Action.SYNC, ("Synkronisera", False, None)),
         (AppState(quitting=True), Action.QUIT, ("Avsluta", False, None)),
@@ -175,4 +254,4 @@ def test_render_bundles_icon_tooltip_and_menu() -> None:
     view = render(AppState(paused=True), NOW)
     assert view.icon is Icon.PAUSED
     assert "Schemaläggning pausad" in view.tooltip
-    assert len(view.menu) == 8
+    assert view.menu[0].label == "Kassasync: allt klart"
