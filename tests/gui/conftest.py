@@ -91,7 +91,11 @@ def xserver() -> Iterator[str]:
         )
     number = free_display()
     display = f":{number}"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+    # -noreset: without it Xvfb resets when its last client (the tray host between tests) leaves, and a
+    # connection made during the reset is closed by the server (a flaky "Display connection closed").
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"]
+    )
     assert wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists()), "Xvfb did not start"
     TRAY_HOSTS[display] = start_tray_host(display)
     old = {key: os.environ.get(key) for key in ("DISPLAY", "PYSTRAY_BACKEND")}

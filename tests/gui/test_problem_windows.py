@@ -152,7 +152,7 @@ def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
     manual sync, and the window shows what that sync left."""
     from kassasync.app.agent import Agent, Services
     from kassasync.app.autostart import XdgAutostart
-    from kassasync.config import Settings
+    from kassasync.config import FortnoxSettings, Settings
     from kassasync.paths import AppPaths
     from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 
@@ -171,7 +171,10 @@ def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
         autostart=XdgAutostart(tmp_path / "autostart"),
         autostart_command="kassasync tray",
     )
-    agent = Agent(paths, Settings(), services)
+    company = tmp_path / "Butik" / "kassa.db"  # set up: a company file and a login (else no sync runs)
+    PosStore.create(company, "Hörnbutiken i Sundsvall AB", "5561234567").close()
+    fortnox = FortnoxSettings(tenant_name="Hörnbutiken i Sundsvall AB", organisation_number="556123-4567")
+    agent = Agent(paths, Settings(company_path=company, fortnox=fortnox), services)
     agent.root = tk.Tk()
     agent.root.withdraw()
     try:
