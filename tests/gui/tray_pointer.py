@@ -143,26 +143,37 @@ def grab(display: str, box: Box, name: str | None = None) -> Image.Image:
         return image.convert("RGB")
 
 
-def read_lines(image: Image.Image, origin: Box) -> list[MenuLine]:
-    """Tesseract's words, grouped into lines, each with its place on the screen and its greyness."""
+OcrWord = tuple[str, int, int, int, int, tuple[str, str, str]]  # text, left, top, width, height, line
+
+
+def ocr_words(image: Image.Image, psm: str, name: str) -> list[OcrWord]:
+    """Tesseract's words (Swedish) in ``image``, each with its box in the image's own pixels and its
+    (block, paragraph, line); ``psm`` 6 reads a uniform block (a menu), 11 sparse text (a window)."""
     big = image.resize((image.width * OCR_SCALE, image.height * OCR_SCALE), Image.Resampling.LANCZOS)
-    work = ARTIFACTS / "tray-pointer-ocr.png"
+    work = ARTIFACTS / f"{name}.png"
     big.save(work)
     tsv = subprocess.run(
-        ["tesseract", str(work), "stdout", "-l", "swe", "--psm", "6", "tsv"],
+        ["tesseract", str(work), "stdout", "-l", "swe", "--psm", psm, "tsv"],
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     ).stdout
-    lines: dict[tuple[str, str, str], list[tuple[str, int, int, int, int]]] = {}
+    words: list[OcrWord] = []
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or not cells[11].strip() or float(cells[10]) < 0:
             continue
-        key = (cells[2], cells[3], cells[4])  # block, paragraph, line
         left, top, width, height = (int(cells[i]) // OCR_SCALE for i in (6, 7, 8, 9))
-        lines.setdefault(key, []).append((cells[11], left, top, width, height))
+        words.append((cells[11], left, top, width, height, (cells[2], cells[3], cells[4])))
+    return words
+
+
+def read_lines(image: Image.Image, origin: Box) -> list[MenuLine]:
+    """Tesseract's words, grouped into lines, each with its place on the screen and its greyness."""
+    lines: dict[tuple[str, str, str], list[tuple[str, int, int, int, int]]] = {}
+    for text, left, top, width, height, key in ocr_words(image, "6", "tray-pointer-ocr"):
+        lines.setdefault(key, []).append((text, left, top, width, height))
     result: list[MenuLine] = []
     gray = image.convert("L")
     for words in lines.values():

@@ -5,16 +5,13 @@ reads, as the shop owner does (see tray_pointer.py for why OCR and not the widge
 
 from __future__ import annotations
 
-import subprocess
 import time
 from dataclasses import dataclass
 
 from PIL import Image
 
 from . import tray_pointer as pointer
-from .conftest import ARTIFACTS, wait_for
-
-OCR_SCALE = 3
+from .conftest import wait_for
 
 
 @dataclass(frozen=True)
@@ -46,24 +43,10 @@ def read_words(display: str, title: str, name: str) -> list[Word]:
 
 
 def words_in(image: Image.Image, origin: pointer.Box) -> list[Word]:
-    big = image.resize((image.width * OCR_SCALE, image.height * OCR_SCALE), Image.Resampling.LANCZOS)
-    work = ARTIFACTS / "window-pointer-ocr.png"
-    big.save(work)
-    tsv = subprocess.run(
-        ["tesseract", str(work), "stdout", "-l", "swe", "--psm", "11", "tsv"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    words: list[Word] = []
-    for row in tsv.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) < 12 or not cells[11].strip() or float(cells[10]) < 0:
-            continue
-        left, top, width, height = (int(cells[i]) // OCR_SCALE for i in (6, 7, 8, 9))
-        box = pointer.Box(width, height, origin.x + left, origin.y + top)
-        words.append(Word(cells[11], box, (cells[2], cells[3], cells[4])))
+    words = [
+        Word(text, pointer.Box(width, height, origin.x + left, origin.y + top), line)
+        for text, left, top, width, height, line in pointer.ocr_words(image, "11", "window-pointer-ocr")
+    ]
     return sorted(words, key=lambda w: (w.box.y, w.box.x))
 
 
