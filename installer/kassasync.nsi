@@ -6,7 +6,7 @@
 ; Relative paths are relative to this file's folder: makensis changes into it before compiling.
 ;
 ; The names the agent also uses (Run value, its key, the single-instance mutex) come from names.nsh,
-; generated from src/kassasync/app/constants.py by make_names.py, so the two can never drift apart.
+; generated from src/kassasync/platform/constants.py by make_names.py, so the two can never drift apart.
 
 Unicode true
 SetCompressor /SOLID lzma
@@ -33,7 +33,7 @@ RequestExecutionLevel user
 !define UNINSTALLER "uninstall.exe"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_DISPLAY_NAME}"
 ; What the agent itself registers when "Starta med Windows" is ticked in its settings
-; (kassasync.app.autostart.launch_command for the frozen tray exe). Writing the very same command keeps
+; (kassasync.platform.autostart.launch_command for the frozen tray exe). Writing the very same command keeps
 ; the agent's settings dialog showing autostart as on, and saving it a no-op.
 !define RUN_COMMAND '"$INSTDIR\${TRAY_EXE}" tray'
 ; How long a running agent gets to quit before we offer to end it (20 x 500 ms).

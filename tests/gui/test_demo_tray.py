@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from kassasync.app.single_instance import SingleInstance
 from kassasync.paths import app_paths
+from kassasync.platform.single_instance import SingleInstance
 
 from .conftest import screenshot, tray_icon_box, wait_for
 

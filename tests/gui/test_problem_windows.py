@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kassasync.app.problems_window import NO_PROBLEMS, RETRYING, ProblemsWindow
-from kassasync.app.receipts_dialog import FailedReceiptsDialog, failed_receipts
 from kassasync.pos.models import Receipt
 from kassasync.pos.records import Target
 from kassasync.pos.store import PosStore
 from kassasync.sync.events import ReportedError
 from kassasync.sync.preflight import _locked, _no_year
+from kassasync.ui.problems_window import NO_PROBLEMS, RETRYING, ProblemsWindow
+from kassasync.ui.receipts_dialog import FailedReceiptsDialog, failed_receipts
 
 from .conftest import screenshot
 
@@ -151,9 +151,9 @@ def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
     """``Agent.show_problems`` (the tray's menu entry): the last report's problems; "Försök igen" runs a
     manual sync, and the window shows what that sync left."""
     from kassasync.app.agent import Agent, Services
-    from kassasync.app.autostart import XdgAutostart
     from kassasync.config import FortnoxSettings, Settings
     from kassasync.paths import AppPaths
+    from kassasync.platform.autostart import XdgAutostart
     from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 
     locked = reported(_locked(date(2026, 11, 28), date(2026, 11, 30)))

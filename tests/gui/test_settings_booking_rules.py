@@ -9,10 +9,10 @@ import tkinter as tk
 import pytest
 
 from fortnox_sandbox.testing import RunningSandbox
-from kassasync.app.company_info import CompanyInfo
 from kassasync.app.fortnox_link import lookups_for
-from kassasync.app.settings_dialog import WARNING_COLOUR, SettingsDialog
-from kassasync.app.settings_form import (
+from kassasync.ui.company_info import CompanyInfo
+from kassasync.ui.settings_dialog import WARNING_COLOUR, SettingsDialog
+from kassasync.ui.settings_form import (
     SERIES_BY_FORTNOX,
     SUMMARY_NEEDS_VOUCHERS,
     ConnectedCompany,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kassasync.app.settings_dialog import ERROR_COLOUR, SettingsDialog
-from kassasync.app.settings_form import FormValues
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.pos.store import PosStore
+from kassasync.ui.settings_dialog import ERROR_COLOUR, SettingsDialog
+from kassasync.ui.settings_form import FormValues
 
 from .conftest import screenshot
 

@@ -13,8 +13,8 @@ import requests
 
 from fortnox_sandbox.testing import RunningSandbox
 from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
-from kassasync.app.settings_dialog import FORTNOX_DID_NOT_ANSWER, LOGIN_LABEL, SWITCH_LABEL, SettingsDialog
-from kassasync.app.settings_form import FormValues
+from kassasync.ui.settings_dialog import FORTNOX_DID_NOT_ANSWER, LOGIN_LABEL, SWITCH_LABEL, SettingsDialog
+from kassasync.ui.settings_form import FormValues
 
 from .conftest import screenshot
 from .fortnox_fixtures import Shop, connected_shop, fortnox, shop  # noqa: F401 (fixtures)

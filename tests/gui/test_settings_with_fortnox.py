@@ -14,11 +14,11 @@ import requests
 
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
 from kassasync.app.fortnox_link import login_with_browser, lookups_for
-from kassasync.app.settings_dialog import ERROR_COLOUR, SettingsDialog
-from kassasync.app.settings_form import FormValues
 from kassasync.config import FortnoxSettings, Settings, load_settings, save_settings
 from kassasync.paths import AppPaths
 from kassasync.pos.store import PosStore
+from kassasync.ui.settings_dialog import ERROR_COLOUR, SettingsDialog
+from kassasync.ui.settings_form import FormValues
 
 from .conftest import screenshot
 from .test_settings_dialog_gui import settle, type_into

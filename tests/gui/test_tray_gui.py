@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kassasync.app.state import AppState, Health, Problem
-from kassasync.app.tray_model import Action, render
 from kassasync.clock import STOCKHOLM, SystemClock
 from kassasync.sync.events import Outcome, ReportedError, StepCounts, StepProgress, SyncReport, SyncRequest
+from kassasync.ui.state import AppState, Health, Problem
+from kassasync.ui.tray_model import Action, render
 
 from . import tray_pointer as pointer
 from .conftest import screenshot, wait_for
@@ -79,7 +79,7 @@ def painted_pixels(shot: Path) -> int:
 
 
 def test_the_icon_docks_once_and_keeps_its_size_through_every_state_and_spinner_frame(tray_host: str) -> None:
-    from kassasync.app.tray import Tray  # imported here: pystray picks its backend on import
+    from kassasync.ui.tray import Tray  # imported here: pystray picks its backend on import
 
     tray = Tray(lambda _action: None)
     assert tray.has_menu  # the GTK backend: a real menu, on a real click
@@ -108,7 +108,7 @@ def test_the_icon_docks_once_and_keeps_its_size_through_every_state_and_spinner_
 
 @pytest.mark.parametrize("name", list(STATES))
 def test_a_right_click_opens_the_menu_and_it_reads_as_the_model_says(tray_host: str, name: str) -> None:
-    from kassasync.app.tray import Tray
+    from kassasync.ui.tray import Tray
 
     tray = Tray(lambda _action: None)
     tray.start()
@@ -131,7 +131,7 @@ def test_a_right_click_opens_the_menu_and_it_reads_as_the_model_says(tray_host: 
 
 
 def test_clicking_an_item_with_the_pointer_runs_its_action(tray_host: str) -> None:
-    from kassasync.app.tray import Tray
+    from kassasync.ui.tray import Tray
 
     chosen: list[Action] = []
     tray = Tray(chosen.append)

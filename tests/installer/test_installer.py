@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kassasync.app import autostart, constants
+from kassasync.platform import autostart, constants
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
@@ -232,7 +232,7 @@ def test_spec_bundles_the_package_data_the_agent_reads() -> None:
     assert 'collect_data_files("kassasync", includes=["pos/*.sql", "pos/*.json"])' in text
     assert 'collect_data_files("tzdata")' in text
     assert 'collect_data_files("fortnox_sandbox")' in text
-    # kassasync.app.icons looks in sys._MEIPASS/assets/icons when frozen.
+    # kassasync.ui.icons looks in sys._MEIPASS/assets/icons when frozen.
     assert '"assets/icons"' in text
 
 

@@ -8,9 +8,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from kassasync.app.state import AppState
-from kassasync.app.tray_model import render
 from kassasync.clock import STOCKHOLM
+from kassasync.ui.state import AppState
+from kassasync.ui.tray_model import render
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "anvandarguide.md"

@@ -12,8 +12,6 @@ import logging
 import os
 import queue
 import signal
-import subprocess
-import sys
 import tkinter as tk
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,28 +21,29 @@ from tkinter import filedialog, messagebox
 from types import FrameType
 
 from kassasync import __version__
-from kassasync.app.autostart import Autostart, is_enabled, reconcile
 from kassasync.app.controller import AppController, SyncRunner
 from kassasync.app.first_run import company_db, setup_missing
 from kassasync.app.last_sync import FILE_NAME, load_last, save_last
-from kassasync.app.notify import TITLE, LogNotifier, Notice
-from kassasync.app.problems_window import ProblemsWindow
-from kassasync.app.receipts_dialog import FailedReceipt, FailedReceiptsDialog, failed_receipts
 from kassasync.app.scheduler import SyncScheduler
-from kassasync.app.settings_dialog import SettingsDialog
-from kassasync.app.settings_form import ConnectedCompany, FormValues, FortnoxLookups
-from kassasync.app.state import AppState, Health
-from kassasync.app.support_bundle import create_support_bundle
-from kassasync.app.tray import Tray
-from kassasync.app.tray_model import Action, when_text
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.errors import KassasyncError
 from kassasync.fortnox.auth import UrlShower
 from kassasync.paths import AppPaths
+from kassasync.platform.autostart import Autostart, is_enabled, reconcile
+from kassasync.platform.folders import open_folder
+from kassasync.platform.support_bundle import create_support_bundle
 from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
 from kassasync.sync.events import SyncRequest
+from kassasync.ui.notify import TITLE, LogNotifier, Notice
+from kassasync.ui.problems_window import ProblemsWindow
+from kassasync.ui.receipts_dialog import FailedReceipt, FailedReceiptsDialog, failed_receipts
+from kassasync.ui.settings_dialog import SettingsDialog
+from kassasync.ui.settings_form import ConnectedCompany, FormValues, FortnoxLookups
+from kassasync.ui.state import AppState, Health
+from kassasync.ui.tray import Tray
+from kassasync.ui.tray_model import Action, when_text
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +91,6 @@ def failed_receipts_of(settings: Settings) -> list[FailedReceipt]:
         return []
     with PosStore.open(settings.company_path) as store:
         return failed_receipts(store)
-
-
-def open_folder(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    if sys.platform == "win32":
-        os.startfile(folder)  # type: ignore[attr-defined,unused-ignore]
-    else:
-        try:
-            subprocess.Popen(["xdg-open", str(folder)], start_new_session=True)
-        except OSError:
-            log.warning("no xdg-open here; the log folder is %s", folder)
 
 
 class Agent:

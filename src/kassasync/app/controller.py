@@ -17,8 +17,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from kassasync.app.last_sync import LastSync, with_new_problems
-from kassasync.app.notify import BUSY_MESSAGE, TITLE, Notice, Notifier, notice_for, should_notify
-from kassasync.app.state import AppState, Health, health_of
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Notifications
 from kassasync.errors import KassasyncError
@@ -31,6 +29,8 @@ from kassasync.sync.events import (
     SyncReport,
     SyncRequest,
 )
+from kassasync.ui.notify import BUSY_MESSAGE, TITLE, Notice, Notifier, notice_for, should_notify
+from kassasync.ui.state import AppState, Health, health_of
 
 log = logging.getLogger(__name__)
 

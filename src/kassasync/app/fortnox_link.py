@@ -13,13 +13,13 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from kassasync.app.settings_form import ConnectedCompany, FortnoxLookups, SeriesChoice
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.fortnox.auth import WAREHOUSE_SCOPE, BrowserOpener, UrlShower, logout, missing_scopes
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.fortnox.errors import NotFound
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
+from kassasync.ui.settings_form import ConnectedCompany, FortnoxLookups, SeriesChoice
 
 log = logging.getLogger(__name__)
 

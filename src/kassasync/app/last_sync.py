@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kassasync.app.state import Problem
 from kassasync.sync.events import Outcome, ReportedError, StepCounts, SyncReport, SyncRequest
+from kassasync.ui.state import Problem
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kassasync.app.autostart import default_autostart, is_enabled, launch_command, reconcile
 from kassasync.app.controller import SyncRunner
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.errors import ConfigError
 from kassasync.logs import setup_logging
 from kassasync.paths import AppPaths, app_paths
+from kassasync.platform.autostart import default_autostart, is_enabled, launch_command, reconcile
 from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import EventSink, SyncReport, SyncRequest
 
@@ -55,7 +55,7 @@ def run_tray(paths: AppPaths) -> int:
     """The tray agent until it quits: ``kassasync tray``, and ``kassasync demo tray`` on the sandbox."""
     from kassasync.app.agent import Agent, Services
     from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
-    from kassasync.app.single_instance import ALREADY_RUNNING, SingleInstance
+    from kassasync.platform.single_instance import ALREADY_RUNNING, SingleInstance
 
     instance = SingleInstance(paths.instance_lock)
     if not instance.acquire():
@@ -92,8 +92,8 @@ def _settings(args: argparse.Namespace) -> int:
     import tkinter as tk
 
     from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
-    from kassasync.app.settings_dialog import SettingsDialog
-    from kassasync.app.settings_form import FormValues
+    from kassasync.ui.settings_dialog import SettingsDialog
+    from kassasync.ui.settings_form import FormValues
 
     paths = app_paths().ensure()
     settings, _ = _load(paths)
@@ -145,7 +145,7 @@ def _quit(args: argparse.Namespace) -> int:
     """Ask a running agent to quit and wait for it (the installer runs this before replacing files)."""
     import time
 
-    from kassasync.app.single_instance import SingleInstance
+    from kassasync.platform.single_instance import SingleInstance
 
     paths = app_paths().ensure()
     instance = SingleInstance(paths.instance_lock)
@@ -165,8 +165,8 @@ def _quit(args: argparse.Namespace) -> int:
 
 
 def _support_bundle(args: argparse.Namespace) -> int:
-    from kassasync.app.support_bundle import create_support_bundle
     from kassasync.clock import SystemClock
+    from kassasync.platform.support_bundle import create_support_bundle
 
     paths = app_paths()
     path = create_support_bundle(

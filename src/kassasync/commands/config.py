@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kassasync.app.autostart import default_autostart, launch_command, reconcile
 from kassasync.app.fortnox_link import lookups_for
-from kassasync.app.settings_form import FormValues, FortnoxLookups, forced_receipts_as, validate
 from kassasync.config import ReceiptsAs, Settings, load_settings, save_settings
 from kassasync.errors import ConfigError
 from kassasync.paths import AppPaths, app_paths
+from kassasync.platform.autostart import default_autostart, launch_command, reconcile
+from kassasync.ui.settings_form import FormValues, FortnoxLookups, forced_receipts_as, validate
 
 from .config_keys import BY_NAME, KEYS, BadValue, Key, shown, value_of
 

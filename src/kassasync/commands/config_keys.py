@@ -1,6 +1,6 @@
 """The keys of ``settings.json`` that ``kassasync config`` reads and sets, and how each meets the form.
 
-A key the settings dialog has is set *through the dialog's form* (``app/settings_form.py``): the value
+A key the settings dialog has is set *through the dialog's form* (``ui/settings_form.py``): the value
 goes into the same ``FormValues`` field the widget fills, and the form's ``validate`` decides, so a
 register vendor at a command line meets exactly the rules and Swedish messages a shop owner meets in
 the dialog. The few keys the dialog has no field for (where Fortnox is, the login's loopback port) are
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from kassasync.app.settings_form import LOG_LEVELS, SCHEDULE_KINDS, FormValues
 from kassasync.config import IntegrationMode, Notifications, Posting, ReceiptsAs, Settings
+from kassasync.ui.settings_form import LOG_LEVELS, SCHEDULE_KINDS, FormValues
 
 TRUE_WORDS = frozenset({"true", "ja", "på", "on", "1"})
 FALSE_WORDS = frozenset({"false", "nej", "av", "off", "0"})

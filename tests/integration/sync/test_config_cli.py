@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kassasync.app.settings_form import FormValues, validate
 from kassasync.cli import main
 from kassasync.commands.config_keys import KEYS
 from kassasync.config import ReceiptsAs, Settings, load_settings, save_settings
+from kassasync.ui.settings_form import FormValues, validate
 
 from .conftest import Shop
 
@@ -162,7 +162,7 @@ def test_keys_and_show_all_explain_each_key_and_deployment_md_documents_them(
 def test_autostart_registers_the_real_autostart_entry_as_the_dialogs_ok_does(
     saved: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kassasync.app.constants import XDG_DESKTOP_FILE
+    from kassasync.platform.constants import XDG_DESKTOP_FILE
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     entry = tmp_path / "xdg" / "autostart" / XDG_DESKTOP_FILE

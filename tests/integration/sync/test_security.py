@@ -12,13 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from kassasync.app.support_bundle import create_support_bundle
 from kassasync.clock import STOCKHOLM
 from kassasync.config import save_settings
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.fortnox.ratelimit import shared_limiter
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.logs import setup_logging
+from kassasync.platform.support_bundle import create_support_bundle
 from kassasync.sync.events import StepProgress, SyncEvent
 
 from .conftest import Shop

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from collections import deque
 
-from kassasync.app.notify import Notice
 from kassasync.sync.events import EventSink, Outcome, StepCounts, StepProgress, SyncReport, SyncRequest
+from kassasync.ui.notify import Notice
 
 WAIT_S = 5.0  # upper bound for waits in tests; they normally end in milliseconds
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kassasync.app.autostart import WindowsRunKey, XdgAutostart, is_enabled, launch_command, reconcile
-from kassasync.app.constants import RUN_KEY_PATH, RUN_VALUE_NAME
+from kassasync.platform.autostart import WindowsRunKey, XdgAutostart, is_enabled, launch_command, reconcile
+from kassasync.platform.constants import RUN_KEY_PATH, RUN_VALUE_NAME
 
 COMMAND = r'"C:\Program Files\Kassasync\Kassasync.exe" tray'
 

@@ -8,12 +8,12 @@ from datetime import datetime
 import pytest
 
 from kassasync.app.controller import AppController, SyncAnswer, merge
-from kassasync.app.notify import BUSY_MESSAGE
-from kassasync.app.state import AppState, Health
 from kassasync.clock import FakeClock
 from kassasync.config import Notifications
 from kassasync.errors import RunAborted
 from kassasync.sync.events import EventSink, Outcome, SyncReport, SyncRequest
+from kassasync.ui.notify import BUSY_MESSAGE
+from kassasync.ui.state import AppState, Health
 
 from .scripted import WAIT_S, RecordingNotifier, ScriptedRunner
 

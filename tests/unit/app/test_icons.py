@@ -10,8 +10,8 @@ from types import ModuleType
 import pytest
 from PIL import Image
 
-from kassasync.app.icons import SIZES, SPINNER_FRAMES, icon_image, icons_dir, nearest_size
-from kassasync.app.tray_model import Icon
+from kassasync.ui.icons import SIZES, SPINNER_FRAMES, icon_image, icons_dir, nearest_size
+from kassasync.ui.tray_model import Icon
 
 ASSETS = Path(__file__).resolve().parents[3] / "assets"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kassasync.app.notify import notice_for, should_notify
 from kassasync.config import Notifications
 from kassasync.sync.events import Outcome, ReportedError, StepCounts, SyncReport, SyncRequest
+from kassasync.ui.notify import notice_for, should_notify
 
 ALL, FAILURES, OFF = Notifications.ALL, Notifications.FAILURES, Notifications.OFF
 

@@ -7,15 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from kassasync.app.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
-from kassasync.app.settings_form import (
-    ConnectedCompany,
-    FormValues,
-    FortnoxLookups,
-    forced_receipts_as,
-    mismatch_warning,
-    validate,
-)
 from kassasync.config import (
     IntegrationMode,
     Notifications,
@@ -28,6 +19,15 @@ from kassasync.config import (
 from kassasync.errors import RunAborted
 from kassasync.fortnox.auth import SCOPES
 from kassasync.pos.store import PosStore
+from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
+from kassasync.ui.settings_form import (
+    ConnectedCompany,
+    FormValues,
+    FortnoxLookups,
+    forced_receipts_as,
+    mismatch_warning,
+    validate,
+)
 
 SHOP = ConnectedCompany("Demo Butik AB", "556677-8899")
 

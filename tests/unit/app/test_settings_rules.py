@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kassasync.app.settings_form import (
+from kassasync.config import IntegrationMode, Posting, ReceiptsAs, Settings
+from kassasync.pos.store import PosStore
+from kassasync.ui.settings_form import (
     LOG_LEVEL_LABELS,
     FormValues,
     FortnoxLookups,
@@ -18,8 +20,6 @@ from kassasync.app.settings_form import (
     series_code,
     validate,
 )
-from kassasync.config import IntegrationMode, Posting, ReceiptsAs, Settings
-from kassasync.pos.store import PosStore
 
 
 @pytest.fixture

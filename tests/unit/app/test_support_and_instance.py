@@ -9,10 +9,10 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from kassasync.app.single_instance import SingleInstance
-from kassasync.app.support_bundle import create_support_bundle
 from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, Settings, save_settings
+from kassasync.platform.single_instance import SingleInstance
+from kassasync.platform.support_bundle import create_support_bundle
 
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=STOCKHOLM)
 
@@ -73,7 +73,7 @@ def test_a_settings_file_that_is_not_utf8_is_bundled_with_secret_values_blanked(
 HOLD = """
 import sys
 from pathlib import Path
-from kassasync.app.single_instance import SingleInstance
+from kassasync.platform.single_instance import SingleInstance
 print(SingleInstance(Path(sys.argv[1])).acquire())
 """
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kassasync.app.state import AppState, Health, Problem
-from kassasync.app.tray_model import TOOLTIP_MAX, Action, Icon, icon_for, menu, render, tooltip
 from kassasync.clock import STOCKHOLM
 from kassasync.sync.events import Outcome, ReportedError, StepCounts, StepProgress, SyncReport, SyncRequest
+from kassasync.ui.state import AppState, Health, Problem
+from kassasync.ui.tray_model import TOOLTIP_MAX, Action, Icon, icon_for, menu, render, tooltip
 
 NOW = datetime(2026, 11, 28, 14, 30, tzinfo=STOCKHOLM)
 

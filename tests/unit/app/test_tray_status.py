@@ -10,12 +10,12 @@ from pathlib import Path
 from kassasync.app.controller import AppController, SyncAnswer
 from kassasync.app.first_run import NO_COMPANY_FILE, NO_LOGIN, setup_missing
 from kassasync.app.last_sync import LastSync, load_last, save_last
-from kassasync.app.notify import notice_for
-from kassasync.app.state import Health
-from kassasync.app.tray_model import render
 from kassasync.clock import FakeClock
 from kassasync.config import FortnoxSettings, Settings
 from kassasync.sync.events import EventSink, Outcome, ReportedError, StepCounts, SyncReport, SyncRequest
+from kassasync.ui.notify import notice_for
+from kassasync.ui.state import Health
+from kassasync.ui.tray_model import render
 
 from .scripted import WAIT_S, RecordingNotifier
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from kassasync.app.constants import MUTEX_NAME
+from kassasync.platform.constants import MUTEX_NAME
 
 log = logging.getLogger(__name__)
 

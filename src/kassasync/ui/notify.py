@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from kassasync.app.tray_model import number, receipts
 from kassasync.config import Notifications
 from kassasync.sync.events import Outcome, SyncReport
+from kassasync.ui.tray_model import number, receipts
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """What the tray shows for a given app state: icon, tooltip, menu. Pure, so it is table-tested.
 
-pystray (app/tray.py) only copies these values onto its objects; every wording and every enabled/checked
+pystray (ui/tray.py) only copies these values onto its objects; every wording and every enabled/checked
 decision is made here. The menu opens with a status header (disabled text items, as maestral and
 SyncTrayzor have): the last sync, the next one, the problem if any, then the commands.
 """
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kassasync.app.state import AppState, Health, Problem
 from kassasync.clock import STOCKHOLM
 from kassasync.sync.events import StepProgress, SyncReport, time_left_text
+from kassasync.ui.state import AppState, Health, Problem
 
 # Windows keeps 127 characters of a notification-area tooltip (NOTIFYICONDATAW.szTip is 128 with NUL).
 TOOLTIP_MAX = 127

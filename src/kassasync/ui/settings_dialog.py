@@ -26,8 +26,11 @@ from pathlib import Path
 from tkinter import filedialog, ttk
 from typing import TypeVar
 
-from kassasync.app.company_info import read_company, resolve_company_file
-from kassasync.app.settings_form import (
+from kassasync.config import IntegrationMode, Notifications, Posting, ReceiptsAs, Settings
+from kassasync.errors import KassasyncError
+from kassasync.fortnox.auth import UrlShower
+from kassasync.ui.company_info import read_company, resolve_company_file
+from kassasync.ui.settings_form import (
     LOG_LEVEL_LABELS,
     SERIES_BY_FORTNOX,
     SUMMARY_NEEDS_VOUCHERS,
@@ -43,9 +46,6 @@ from kassasync.app.settings_form import (
     series_choosable,
     validate,
 )
-from kassasync.config import IntegrationMode, Notifications, Posting, ReceiptsAs, Settings
-from kassasync.errors import KassasyncError
-from kassasync.fortnox.auth import UrlShower
 
 log = logging.getLogger(__name__)
 

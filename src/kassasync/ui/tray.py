@@ -21,12 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kassasync.app.icons import icon_image
-from kassasync.app.notify import Notice
-from kassasync.app.state import AppState
-from kassasync.app.tray_backend import load_pystray
-from kassasync.app.tray_model import Action, Icon, MenuEntry, TrayView, render
 from kassasync.clock import Clock, SystemClock
+from kassasync.ui.icons import icon_image
+from kassasync.ui.notify import Notice
+from kassasync.ui.state import AppState
+from kassasync.ui.tray_backend import load_pystray
+from kassasync.ui.tray_model import Action, Icon, MenuEntry, TrayView, render
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kassasync.app.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
 from kassasync.config import (
     FortnoxSettings,
     IntegrationMode,
@@ -26,6 +25,7 @@ from kassasync.config import (
     Settings,
 )
 from kassasync.errors import KassasyncError
+from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from kassasync.app.constants import APP_DISPLAY_NAME, RUN_KEY_PATH, RUN_VALUE_NAME, XDG_DESKTOP_FILE
+from kassasync.platform.constants import APP_DISPLAY_NAME, RUN_KEY_PATH, RUN_VALUE_NAME, XDG_DESKTOP_FILE
 
 log = logging.getLogger(__name__)
 

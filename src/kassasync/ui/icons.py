@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from kassasync.app.tray_model import Icon
 from kassasync.errors import KassasyncError
+from kassasync.ui.tray_model import Icon
 
 SIZES = (16, 24, 32, 48, 64)
 SPINNER_FRAMES = 8
