@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from kassasync.atomic import write_atomically
 from kassasync.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def load_settings(path: Path) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write atomically (temp file, fsync, replace): a crash leaves the old file or the new, never half."""
+    """Atomically (kassasync.atomic); an unreadable file is moved aside first, kept for support."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         try:
@@ -157,14 +157,4 @@ def save_settings(settings: Settings, path: Path) -> None:
             aside = path.with_name(f"{path.name}.unreadable-{datetime.now():%Y%m%d-%H%M%S}")
             os.replace(path, aside)
             log.warning("moved the unreadable settings file aside to %s before saving", aside)
-    data = settings.model_dump_json(indent=2)
-    fd, tmp_name = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, settings.model_dump_json(indent=2), private=True)

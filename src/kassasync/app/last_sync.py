@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kassasync.atomic import write_atomically
 from kassasync.sync.events import Outcome, ReportedError, StepCounts, SyncReport, SyncRequest
 from kassasync.ui.state import Problem
 
@@ -75,14 +75,8 @@ def load_last(path: Path) -> LastSync | None:
 
 
 def save_last(path: Path, last: LastSync) -> None:
-    """Atomically (temp file, fsync, replace): a crash mid-write leaves the previous result."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    with temp.open("w", encoding="utf-8") as handle:
-        json.dump(_encode(last), handle, ensure_ascii=False, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    """Atomically (kassasync.atomic): a crash mid-write leaves the previous result."""
+    write_atomically(path, json.dumps(_encode(last), ensure_ascii=False, indent=1))
 
 
 def with_new_problems(old: tuple[Problem, ...], report: SyncReport, seen_at: datetime) -> tuple[Problem, ...]:

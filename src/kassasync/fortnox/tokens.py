@@ -16,12 +16,12 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from kassasync.atomic import write_atomically
 from kassasync.errors import RunAborted
 from kassasync.logs import register_secret
 
@@ -94,7 +94,7 @@ class TokenStore(Protocol):
 
 
 class FileTokenStore:
-    """A JSON file only the user can read (0600), replaced atomically (temp file, fsync, os.replace)."""
+    """A JSON file only the user can read (0600), replaced atomically (kassasync.atomic)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -119,19 +119,7 @@ class FileTokenStore:
             return None
 
     def save(self, tokens: TokenSet) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tokens-", suffix=".tmp", dir=self.path.parent)
-        try:
-            if sys.platform != "win32":  # mkstemp already makes it 0600; say so explicitly
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(tokens.to_json(), handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, self.path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(tokens.to_json()), private=True)
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

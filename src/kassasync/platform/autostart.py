@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
+from kassasync.atomic import write_atomically
 from kassasync.platform.constants import APP_DISPLAY_NAME, RUN_KEY_PATH, RUN_VALUE_NAME, XDG_DESKTOP_FILE
 
 log = logging.getLogger(__name__)
@@ -122,9 +123,7 @@ class XdgAutostart:
             "Terminal=false\n"
             "X-GNOME-Autostart-enabled=true\n"
         )
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(entry, encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, entry)
 
     def disable(self) -> None:
         self.path.unlink(missing_ok=True)
