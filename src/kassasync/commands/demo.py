@@ -31,6 +31,7 @@ from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.logs import setup_logging
 from kassasync.paths import HOME_ENV, AppPaths, app_paths
 from kassasync.pos.demo import make_demo_company
+from kassasync.pos.orgnr import same_organisation
 from kassasync.pos.store import company_file
 from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import Outcome, SyncReport, SyncRequest
@@ -96,7 +97,7 @@ def demo_shop(home: Path) -> Iterator[DemoShop]:
         context = FortnoxContext.create(settings, paths)
         info = connect_company(context, browser_opener=_open_headlessly, timeout_s=30)
         print(f"Inloggad i Fortnox: {info.company_name} ({info.organization_number})")
-        match = info.organization_number == company.organisation_number
+        match = same_organisation(info.organization_number, company.organisation_number)
         print("Organisationsnumren stämmer." if match else "VARNING: organisationsnumren skiljer sig!")
         yield DemoShop(sandbox, context, paths)
 

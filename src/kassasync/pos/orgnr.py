@@ -48,3 +48,13 @@ def normalise_orgnr(text: str) -> str:
             ),
         )
     return f"{digits[:6]}-{digits[6:]}"
+
+
+def same_organisation(first: str, second: str) -> bool:
+    """By digits, the last ten: 556123-4567, 5561234567 and 16556123-4567 (Fortnox's form) are one company.
+
+    The one comparison of the company file's number with Fortnox's: the dialog, the engine's check before
+    any write and the demo must agree on what "the same company" is.
+    """
+    digits = ["".join(ch for ch in number if ch.isdigit())[-10:] for number in (first, second)]
+    return bool(digits[0]) and digits[0] == digits[1]

@@ -27,6 +27,7 @@ from kassasync.fortnox import models as fx
 from kassasync.fortnox.client import FortnoxClient
 from kassasync.fortnox.errors import NotFound
 from kassasync.pos import records
+from kassasync.pos.orgnr import same_organisation
 from kassasync.pos.store import PosStore
 from kassasync.sync import articles as catalogue
 from kassasync.sync.events import ReportedError, StepCounts
@@ -66,7 +67,7 @@ def check_same_company(client: FortnoxClient, store: PosStore) -> fx.CompanyInfo
     """Stop before anything is written when the login and the company file are different companies."""
     info = client.company_information()
     ours = store.company()
-    if _digits(info.organization_number) != _digits(ours.organisation_number):
+    if not same_organisation(info.organization_number, ours.organisation_number):
         raise WrongCompany(
             f"Fortnox company {info.organization_number} ({info.company_name}) differs from the register "
             f"company {ours.organisation_number} ({ours.name})",
@@ -77,11 +78,6 @@ def check_same_company(client: FortnoxClient, store: PosStore) -> fx.CompanyInfo
             ),
         )
     return info
-
-
-def _digits(orgnr: str) -> str:
-    """556123-4567, 5561234567 and 16556123-4567 are one company: compare the last ten digits."""
-    return "".join(ch for ch in orgnr if ch.isdigit())[-10:]
 
 
 class Puller:

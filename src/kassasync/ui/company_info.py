@@ -47,9 +47,3 @@ def read_company(path: Path) -> CompanyInfo:
     if row is None:
         raise CompanyFileUnreadable(f"{path} has no company row", user_message="Kassafilen saknar företag.")
     return CompanyInfo(name=str(row[0]), organisation_number=str(row[1]))
-
-
-def same_organisation(first: str, second: str) -> bool:
-    """Organisation numbers compare by digits: 556123-4567 and 5561234567 are the same company."""
-    digits = ["".join(ch for ch in number if ch.isdigit())[-10:] for number in (first, second)]
-    return bool(digits[0]) and digits[0] == digits[1]

@@ -25,7 +25,8 @@ from kassasync.config import (
     Settings,
 )
 from kassasync.errors import KassasyncError
-from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
+from kassasync.pos.orgnr import same_organisation
+from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file
 
 log = logging.getLogger(__name__)
 

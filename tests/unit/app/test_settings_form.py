@@ -18,8 +18,9 @@ from kassasync.config import (
 )
 from kassasync.errors import RunAborted
 from kassasync.fortnox.auth import SCOPES
+from kassasync.pos.orgnr import same_organisation
 from kassasync.pos.store import PosStore
-from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file, same_organisation
+from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file
 from kassasync.ui.settings_form import (
     ConnectedCompany,
     FormValues,
