@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kassasync.clock import STOCKHOLM, SystemClock
+from kassasync.clock import SystemClock, business_date
 from kassasync.config import Settings, load_settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
@@ -118,7 +118,7 @@ def _awaiting_summary(store: PosStore, settings: Settings, entries: list[OutboxE
     """The pending receipts the next sync will not post yet: their day has not closed."""
     if not posts_daily_summaries(settings):
         return set()
-    today = SystemClock().now().astimezone(STOCKHOLM).date()
+    today = business_date(SystemClock().now())
     waiting: set[str] = set()
     for entry in entries:
         if entry.state is not OutboxState.PENDING:

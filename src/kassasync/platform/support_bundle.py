@@ -13,12 +13,12 @@ import os
 import platform
 import re
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kassasync import __version__
-from kassasync.clock import STOCKHOLM
+from kassasync.clock import business_date
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def recent_logs(log_dir: Path, today: date, days: int = DAYS) -> list[Path]:
         if match:
             day = date.fromisoformat(match.group(1))
         else:
-            day = datetime.fromtimestamp(path.stat().st_mtime, STOCKHOLM).date()
+            day = business_date(datetime.fromtimestamp(path.stat().st_mtime, UTC))
         if oldest <= day <= today:
             chosen.append(path)
     return chosen
@@ -76,7 +76,7 @@ def create_support_bundle(dest_dir: Path, *, log_dir: Path, settings_file: Path,
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"kassasync-support-{now:%Y%m%d-%H%M%S}.zip"
     partial = target.with_suffix(".zip.part")
-    logs = recent_logs(log_dir, now.astimezone(STOCKHOLM).date())
+    logs = recent_logs(log_dir, business_date(now))
     info = (
         f"kassasync {__version__}\ncreated {now.isoformat()}\n"
         f"platform {platform.platform()}\npython {platform.python_version()}\n"

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from kassasync.clock import STOCKHOLM, Clock
+from kassasync.clock import Clock, business_date
 from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import RunAborted
 from kassasync.fortnox import models as fx
@@ -103,7 +103,7 @@ class Puller:
         self._prefetched: set[str] = set()  # details fetched by sold_first, not to be fetched again
 
     def today(self) -> date:
-        return self.clock.now().astimezone(STOCKHOLM).date()
+        return business_date(self.clock.now())
 
     def wants_full_pass(self, everything: bool) -> bool:
         return everything or self.store.cursor(FULL_PASS_CURSOR) != self.today().isoformat()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kassasync.clock import STOCKHOLM
+from kassasync.clock import STOCKHOLM, business_date
 from kassasync.sync.events import StepProgress, SyncReport, time_left_text
 from kassasync.ui.state import AppState, Health, Problem
 
@@ -104,7 +104,7 @@ def progress_text(progress: StepProgress) -> str:
 
 
 def when_text(moment: datetime, now: datetime) -> str:
-    local, today = moment.astimezone(STOCKHOLM), now.astimezone(STOCKHOLM).date()
+    local, today = moment.astimezone(STOCKHOLM), business_date(now)
     clock = f"{local:%H:%M}"
     if local.date() == today:
         return f"idag {clock}"
