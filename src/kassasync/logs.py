@@ -40,22 +40,33 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _MIN_SECRET_LENGTH = 6  # shorter values would blank out ordinary words
 
 _secrets_lock = threading.Lock()
-_secrets: set[str] = set()
+_kept: set[str] = set()  # the client secret, a login's state and code: a handful per process
+_slots: dict[str, str] = {}  # "access_token", "refresh_token": only the current value of each
+_known: tuple[str, ...] = ()  # both, longest first, made when one changes rather than on every line
 
 
-def register_secret(value: str | None) -> None:
-    """Redact this exact value wherever it appears (the client secret, a token just received)."""
-    if value and len(value) >= _MIN_SECRET_LENGTH:
-        with _secrets_lock:
-            _secrets.add(value)
+def register_secret(value: str | None, *, slot: str | None = None) -> None:
+    """Redact this exact value wherever it appears.
+
+    A value in a ``slot`` replaces the slot's earlier one: a token pair is renewed every hour for as long
+    as the agent runs, and a set that kept every old pair would grow without end and be scanned on every
+    line. The old pair is worthless once replaced (a refresh token is single-use).
+    """
+    global _known
+    if not value or len(value) < _MIN_SECRET_LENGTH:
+        return
+    with _secrets_lock:
+        if slot is None:
+            _kept.add(value)
+        else:
+            _slots[slot] = value
+        _known = tuple(sorted(_kept | set(_slots.values()), key=len, reverse=True))
 
 
 def redact(text: str) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
-    with _secrets_lock:
-        known = sorted(_secrets, key=len, reverse=True)
-    for secret in known:
+    for secret in _known:  # a tuple swapped whole: read without the lock
         if secret in text:
             text = text.replace(secret, MASK)
     return text

@@ -57,8 +57,8 @@ class TokenSet:
         return tokens
 
     def register_secrets(self) -> None:
-        register_secret(self.access_token)
-        register_secret(self.refresh_token)
+        register_secret(self.access_token, slot="access_token")
+        register_secret(self.refresh_token, slot="refresh_token")
 
     def expires_within(self, now: datetime, seconds: float) -> bool:
         return self.expires_at - now <= timedelta(seconds=seconds)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kassasync import logs
 from kassasync.clock import STOCKHOLM, FakeClock
 from kassasync.logs import (
     DailyFileHandler,
@@ -59,6 +60,16 @@ def test_fortnox_error_codes_and_ordinary_text_survive_redaction() -> None:
 def test_a_registered_secret_is_redacted_wherever_it_appears() -> None:
     register_secret("plain-value-9f8e7d")
     assert redact("the value plain-value-9f8e7d leaked in prose") == "the value *** leaked in prose"
+
+
+def test_the_redactor_keeps_only_the_current_token_pair_however_often_it_is_renewed() -> None:
+    for hour in range(200):  # a week and more of hourly refreshes
+        register_secret(f"access-token-of-hour-{hour:04d}", slot="access_token")
+        register_secret(f"refresh-token-of-hour-{hour:04d}", slot="refresh_token")
+    current = "access-token-of-hour-0199 and refresh-token-of-hour-0199"
+    assert redact(current) == "*** and ***"
+    assert not any("hour-0000" in value for value in logs._known)
+    assert len(logs._known) < 10  # the pair and the few kept values, not 400 old tokens
 
 
 def test_the_formatter_redacts_tracebacks_too() -> None:
