@@ -19,13 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kassasync {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"kassasync.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"kassasync.commands.{name}":
-                continue  # area not built yet
-            raise
-        module.register(subparsers)
+        importlib.import_module(f"kassasync.commands.{name}").register(subparsers)
     return parser
 
 
