@@ -148,9 +148,7 @@ def import_receipts(store: PosStore, raws: list[Any]) -> ImportResult:
     result = ImportResult()
     for position, raw in enumerate(raws, start=1):
         if isinstance(raw, Unreadable):
-            label = f"nr {position} i filen"
-            message = f"Kvitto {label} kan inte läsas: det är för djupt nästlat eller har ett för långt tal."
-            _refuse(result, [ReceiptProblem(label, "kvitto", message, f"receipt {label}: {raw.reason}")])
+            _refuse(result, [_too_deep_or_long(f"nr {position} i filen", raw.reason)])
             continue
         label = _label(raw, position)
         if _has_bad_bytes(raw):
@@ -163,8 +161,7 @@ def import_receipts(store: PosStore, raws: list[Any]) -> ImportResult:
             _refuse(result, problems_from_validation(label, exc))
             continue
         except (RecursionError, ArithmeticError) as exc:
-            message = f"Kvitto {label} kan inte läsas: det är för djupt nästlat eller har ett för långt tal."
-            _refuse(result, [ReceiptProblem(label, "kvitto", message, f"receipt {label}: {exc!r}")])
+            _refuse(result, [_too_deep_or_long(label, repr(exc))])
             continue
         try:
             added = store.add_receipt(receipt)
@@ -187,6 +184,12 @@ def import_receipts(store: PosStore, raws: list[Any]) -> ImportResult:
 
 def import_file(store: PosStore, path: Path) -> ImportResult:
     return import_receipts(store, read_receipts_json(path))
+
+
+def _too_deep_or_long(label: str, reason: str) -> ReceiptProblem:
+    """A receipt the JSON reader or the model could not take in: nesting or a number beyond reason."""
+    message = f"Kvitto {label} kan inte läsas: det är för djupt nästlat eller har ett för långt tal."
+    return ReceiptProblem(label, "kvitto", message, f"receipt {label}: {reason}")
 
 
 def _refuse(result: ImportResult, problems: list[ReceiptProblem]) -> None:
