@@ -136,7 +136,7 @@ def test_the_dialog_is_centred_and_fits_1024x768_with_every_error_shown(xserver:
             ConnectedCompany("Annan Butik AB", "559999-0000"),
         )
         assert mismatch is not None
-        dialog._set_message("fortnox", mismatch, WARNING_COLOUR)
+        dialog.form.set_message("fortnox", mismatch, WARNING_COLOUR)
         for index, name in enumerate(("kassa-och-fortnox", "bokforing", "schema")):
             dialog.notebook.select(index)  # type: ignore[no-untyped-call]
             root.update()
