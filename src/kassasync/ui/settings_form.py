@@ -64,14 +64,6 @@ def log_level_of(label: str) -> str:
 
 
 @dataclass(frozen=True)
-class ConnectedCompany:
-    """What "Logga in" tells us about the Fortnox company the token belongs to."""
-
-    name: str
-    organisation_number: str
-
-
-@dataclass(frozen=True)
 class FortnoxLookups:
     """Questions only Fortnox can answer; None when not connected (then nothing is checked online)."""
 
@@ -138,6 +130,14 @@ def series_choosable(values: FormValues) -> bool:
 def forced_posting(values: FormValues) -> Posting | None:
     """Dagssammandrag is one voucher per day: with invoices each receipt is posted on its own."""
     return None if series_choosable(values) else Posting.PER_RECEIPT
+
+
+@dataclass(frozen=True)
+class ConnectedCompany:
+    """What "Logga in" tells us about the Fortnox company the token belongs to."""
+
+    name: str
+    organisation_number: str
 
 
 def mismatch_warning(company: CompanyInfo | None, connected: ConnectedCompany | None) -> str | None:
