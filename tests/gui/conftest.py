@@ -115,6 +115,17 @@ def xserver() -> Iterator[str]:
 
 
 @pytest.fixture
+def root(xserver: str) -> Iterator[tk.Tk]:
+    """A withdrawn Tk root, as the tray agent has one: the settings dialog and the windows open over it."""
+    tk_root = tk.Tk()
+    tk_root.withdraw()
+    try:
+        yield tk_root
+    finally:
+        tk_root.destroy()
+
+
+@pytest.fixture
 def tray_host(xserver: str) -> str:
     """A fresh system tray for a test that docks icons: trayer lays a new icon out a few pixels wide
     once an earlier one has left, so each tray test starts on a tray of its own."""

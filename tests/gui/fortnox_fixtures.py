@@ -1,10 +1,13 @@
-"""A sandbox Fortnox and a register PC already logged in to it, for the settings dialog's GUI tests."""
+"""A sandbox Fortnox and a register PC already logged in to it, for the settings dialog's GUI tests, and
+the dialog opened on such a shop's settings."""
 
 from __future__ import annotations
 
+import tkinter as tk
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -14,6 +17,8 @@ from kassasync.app.fortnox_link import login_with_browser
 from kassasync.config import FortnoxSettings, Settings, load_settings, save_settings
 from kassasync.paths import AppPaths
 from kassasync.pos.store import PosStore
+from kassasync.ui.settings_dialog import SettingsDialog
+from kassasync.ui.settings_form import FormValues
 
 
 @pytest.fixture
@@ -70,3 +75,14 @@ def connected_shop(shop: Shop) -> Shop:
     shop.settings = shop.saved()
     assert shop.settings.fortnox.organisation_number is not None
     return shop
+
+
+def shop_dialog(root: tk.Tk, shop: Shop, **options: Any) -> SettingsDialog:
+    """ "Inställningar..." on the shop's settings as they are saved; ``options`` as the agent passes them."""
+    return SettingsDialog(
+        root,
+        FormValues.from_settings(shop.settings, autostart_now=False),
+        base=shop.settings,
+        on_save=shop.save,
+        **options,
+    )

@@ -191,7 +191,7 @@ def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
         window.retry_button.invoke()
         assert agent.controller.wait_idle(5)
         for _ in range(50):  # the agent's queue, as its Tk loop drains it
-            agent._drain()
+            agent.pump.run_pending()
             agent.root.update()
             if window.shown_text == NO_PROBLEMS:
                 break

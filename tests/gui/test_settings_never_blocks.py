@@ -13,11 +13,10 @@ import requests
 
 from fortnox_sandbox.testing import RunningSandbox
 from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
-from kassasync.ui.settings_dialog import FORTNOX_DID_NOT_ANSWER, LOGIN_LABEL, SWITCH_LABEL, SettingsDialog
-from kassasync.ui.settings_form import FormValues
+from kassasync.ui.settings_dialog import FORTNOX_DID_NOT_ANSWER, LOGIN_LABEL, SWITCH_LABEL
 
 from .conftest import screenshot
-from .fortnox_fixtures import Shop, connected_shop, fortnox, shop  # noqa: F401 (fixtures)
+from .fortnox_fixtures import Shop, connected_shop, fortnox, shop, shop_dialog  # noqa: F401 (fixtures)
 from .test_settings_dialog_gui import settle, type_into
 
 pytestmark = pytest.mark.gui
@@ -37,35 +36,28 @@ def pump_until(root: tk.Tk, done: object, timeout: float) -> float:
 
 
 def test_ok_saves_and_closes_within_two_seconds_while_fortnox_hangs(
-    xserver: str, connected_shop: Shop, fortnox: RunningSandbox
+    xserver: str, root: tk.Tk, connected_shop: Shop, fortnox: RunningSandbox
 ) -> None:
     shop = connected_shop
     for path in ("/3/voucherseries", "/3/customers/*"):
         fortnox.inject("GET", path, "delay", count=10, delay_s=HANG_S)
     notices: list[str] = []
-    root = tk.Tk()
-    root.withdraw()
-    try:
-        dialog = SettingsDialog(
-            root,
-            FormValues.from_settings(shop.settings, autostart_now=False),
-            base=shop.settings,
-            on_save=shop.save,
-            lookups=lookups_for(shop.settings, shop.paths),
-            on_notice=notices.append,
-        )
-        root.update()
-        assert dialog.busy  # the series list is being asked for, and hangs
-        dialog.notebook.select(1)  # type: ignore[no-untyped-call]
-        type_into(root, dialog.widgets["cash_customer_number"], "2")
-        started = time.monotonic()
-        dialog.widgets["ok"].invoke()  # type: ignore[attr-defined]
-        root.update()
-        screenshot(xserver, "settings-ok-while-fortnox-hangs", dialog.top)
-        pump_until(root, lambda: not dialog.top.winfo_exists(), timeout=10)
-        took = time.monotonic() - started
-    finally:
-        root.destroy()
+    dialog = shop_dialog(
+        root,
+        shop,
+        lookups=lookups_for(shop.settings, shop.paths),
+        on_notice=notices.append,
+    )
+    root.update()
+    assert dialog.busy  # the series list is being asked for, and hangs
+    dialog.notebook.select(1)  # type: ignore[no-untyped-call]
+    type_into(root, dialog.widgets["cash_customer_number"], "2")
+    started = time.monotonic()
+    dialog.widgets["ok"].invoke()  # type: ignore[attr-defined]
+    root.update()
+    screenshot(xserver, "settings-ok-while-fortnox-hangs", dialog.top)
+    pump_until(root, lambda: not dialog.top.winfo_exists(), timeout=10)
+    took = time.monotonic() - started
 
     assert took < 2.0, f"OK held the dialog for {took:.1f} s"
     assert shop.saved().cash_customer_number == "2"  # what was valid is saved
@@ -73,7 +65,7 @@ def test_ok_saves_and_closes_within_two_seconds_while_fortnox_hangs(
 
 
 def test_a_login_without_a_browser_shows_the_address_to_open_and_copy(
-    xserver: str, shop: Shop, fortnox: RunningSandbox
+    xserver: str, root: tk.Tk, shop: Shop, fortnox: RunningSandbox
 ) -> None:
     opened: list[str] = []
 
@@ -81,61 +73,54 @@ def test_a_login_without_a_browser_shows_the_address_to_open_and_copy(
         opened.append(url)
         return False
 
-    root = tk.Tk()
-    root.withdraw()
-    try:
-        dialog = SettingsDialog(
-            root,
-            FormValues.from_settings(shop.settings, autostart_now=False),
-            base=shop.settings,
-            on_save=shop.save,
-            login=lambda show_url, stock_module: login_with_browser(
-                shop.settings,
-                shop.paths,
-                browser_opener=no_browser,
-                timeout_s=30,
-                show_url=show_url,
-                stock_module=stock_module,
-            ),
-            logout=lambda: logout_from_fortnox(shop.settings, shop.paths),
-            lookups_after_login=lambda: lookups_for(shop.saved(), shop.paths),
-        )
-        root.update()
-        assert str(dialog.widgets["login"].cget("text")) == LOGIN_LABEL
-        assert not dialog.widgets["logout"].winfo_ismapped()
-        assert "client_id" not in dialog.widgets  # the shop owner never sees a "Klient-id" field
-        dialog.widgets["login"].invoke()  # type: ignore[attr-defined]
-        pump_until(root, lambda: dialog.url_frame.winfo_ismapped(), timeout=10)
+    dialog = shop_dialog(
+        root,
+        shop,
+        login=lambda show_url, stock_module: login_with_browser(
+            shop.settings,
+            shop.paths,
+            browser_opener=no_browser,
+            timeout_s=30,
+            show_url=show_url,
+            stock_module=stock_module,
+        ),
+        logout=lambda: logout_from_fortnox(shop.settings, shop.paths),
+        lookups_after_login=lambda: lookups_for(shop.saved(), shop.paths),
+    )
+    root.update()
+    assert str(dialog.widgets["login"].cget("text")) == LOGIN_LABEL
+    assert not dialog.widgets["logout"].winfo_ismapped()
+    assert "client_id" not in dialog.widgets  # the shop owner never sees a "Klient-id" field
+    dialog.widgets["login"].invoke()  # type: ignore[attr-defined]
+    pump_until(root, lambda: dialog.url_frame.winfo_ismapped(), timeout=10)
 
-        url = dialog.login_url.get()
-        assert opened == [url]
-        assert url.startswith(f"{fortnox.base_url}/oauth-v1/auth?")
-        assert "Ingen webbläsare startade" in str(dialog.url_note.cget("text"))
-        assert "öppnas" not in str(dialog.status.cget("text"))  # no browser "opens"
-        assert str(dialog.widgets["login_url"].cget("state")) == "readonly"  # selectable, not editable
-        dialog.widgets["copy_url"].invoke()  # type: ignore[attr-defined]
-        assert root.clipboard_get() == url
-        started = time.monotonic()
-        dialog.notebook.select(2)  # type: ignore[no-untyped-call]
-        root.update()
-        assert time.monotonic() - started < 0.5  # the dialog answers while the login waits
-        dialog.notebook.select(0)  # type: ignore[no-untyped-call]
-        screenshot(xserver, "settings-login-without-browser", dialog.top)
+    url = dialog.login_url.get()
+    assert opened == [url]
+    assert url.startswith(f"{fortnox.base_url}/oauth-v1/auth?")
+    assert "Ingen webbläsare startade" in str(dialog.url_note.cget("text"))
+    assert "öppnas" not in str(dialog.status.cget("text"))  # no browser "opens"
+    assert str(dialog.widgets["login_url"].cget("state")) == "readonly"  # selectable, not editable
+    dialog.widgets["copy_url"].invoke()  # type: ignore[attr-defined]
+    assert root.clipboard_get() == url
+    started = time.monotonic()
+    dialog.notebook.select(2)  # type: ignore[no-untyped-call]
+    root.update()
+    assert time.monotonic() - started < 0.5  # the dialog answers while the login waits
+    dialog.notebook.select(0)  # type: ignore[no-untyped-call]
+    screenshot(xserver, "settings-login-without-browser", dialog.top)
 
-        # The owner pastes the address into a browser on this PC and approves.
-        threading.Thread(target=lambda: requests.get(url, timeout=10), daemon=True).start()
-        settle(root, dialog, timeout=20)
-        assert "Hörnbutiken i Sundsvall AB" in str(dialog.connected_label.cget("text"))
-        assert not dialog.url_frame.winfo_ismapped()
-        assert str(dialog.widgets["login"].cget("text")) == SWITCH_LABEL
-        assert dialog.widgets["logout"].winfo_ismapped()
-        screenshot(xserver, "settings-logged-in-switch-or-logout", dialog.top)
+    # The owner pastes the address into a browser on this PC and approves.
+    threading.Thread(target=lambda: requests.get(url, timeout=10), daemon=True).start()
+    settle(root, dialog, timeout=20)
+    assert "Hörnbutiken i Sundsvall AB" in str(dialog.connected_label.cget("text"))
+    assert not dialog.url_frame.winfo_ismapped()
+    assert str(dialog.widgets["login"].cget("text")) == SWITCH_LABEL
+    assert dialog.widgets["logout"].winfo_ismapped()
+    screenshot(xserver, "settings-logged-in-switch-or-logout", dialog.top)
 
-        dialog.widgets["logout"].invoke()  # type: ignore[attr-defined]
-        settle(root, dialog)
-        assert str(dialog.connected_label.cget("text")) == "Inte inloggad på Fortnox."
-        assert str(dialog.widgets["login"].cget("text")) == LOGIN_LABEL
-        assert not dialog.widgets["logout"].winfo_ismapped()
-    finally:
-        root.destroy()
+    dialog.widgets["logout"].invoke()  # type: ignore[attr-defined]
+    settle(root, dialog)
+    assert str(dialog.connected_label.cget("text")) == "Inte inloggad på Fortnox."
+    assert str(dialog.widgets["login"].cget("text")) == LOGIN_LABEL
+    assert not dialog.widgets["logout"].winfo_ismapped()
     assert shop.saved().fortnox.organisation_number is None  # logged out in the settings file too

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import signal
 import tkinter as tk
 from collections.abc import Callable
@@ -42,12 +41,12 @@ from kassasync.ui.receipts_dialog import FailedReceipt, FailedReceiptsDialog, fa
 from kassasync.ui.settings_dialog import SettingsDialog
 from kassasync.ui.settings_form import ConnectedCompany, FormValues, FortnoxLookups
 from kassasync.ui.state import AppState, Health
+from kassasync.ui.tk_pump import TkPump
 from kassasync.ui.tray import Tray
 from kassasync.ui.tray_model import Action, when_text
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 50
 QUIT_POLL_MS = 250
 QUIT_TIMEOUT_S = 1.5  # "Avsluta" must finish within 2 s, the sync's cancel point included
 NEXT_SYNC_POLL_MS = 5_000
@@ -105,7 +104,7 @@ class Agent:
     ) -> None:
         self.paths, self.settings, self.services = paths, settings, services
         self.clock: Clock = clock or SystemClock()
-        self._queue: queue.Queue[Callable[[], object]] = queue.Queue()
+        self.pump = TkPump("agent")  # the Tk thread runs what other threads post (ui/tk_pump.py)
         self._fallback_notifier = LogNotifier()
         self.tray: Tray | None = None
         missing = setup_missing(settings)
@@ -134,20 +133,7 @@ class Agent:
 
     def post(self, work: Callable[[], object]) -> None:
         """Run ``work`` on the Tk thread (from any thread)."""
-        self._queue.put(work)
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                work = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            try:
-                work()
-            except Exception:  # the Tk thread's boundary
-                log.exception("UI task failed")
-        if self.root is not None:
-            self.root.after(POLL_MS, self._drain)
+        self.pump.post(work)
 
     def notify(self, notice: Notice) -> None:
         (self.tray or self._fallback_notifier).notify(notice)
@@ -166,7 +152,7 @@ class Agent:
             self.post(self.open_settings)
         self.post(self.controller.refresh_failed_count)
         self.paths.quit_request.unlink(missing_ok=True)  # left by a 'quit' when no agent ran
-        self.root.after(POLL_MS, self._drain)
+        self.pump.start(self.root)
         self.root.after(QUIT_POLL_MS, self._watch_quit_request)
         log.info("agent started; schedule %s", self.settings.schedule)
         self.root.mainloop()

@@ -1,7 +1,7 @@
 """``kassasync config show | set | keys``: the settings without the dialog, for a vendor or support.
 
 ``set`` changes one key and then validates the whole form exactly as the dialog's OK does
-(``app/settings_form.validate``, with the same Fortnox checks when a company is connected), so the
+(``ui/settings_form.validate``, with the same Fortnox checks when a company is connected), so the
 errors are the dialog's, word for word. Nothing is written unless every rule passes; then the one
 settings writer (``config.save_settings``, atomic) writes it. Exit codes: 0 saved (or shown); 1 the
 value was refused (the reason on stderr); 2 the settings file cannot be read.
@@ -22,7 +22,7 @@ from kassasync.paths import AppPaths, app_paths
 from kassasync.platform.autostart import default_autostart, launch_command, reconcile
 from kassasync.ui.settings_form import FormValues, FortnoxLookups, forced_receipts_as, validate
 
-from .config_keys import BY_NAME, KEYS, BadValue, Key, shown, value_of
+from .config_keys import BY_NAME, KEYS, BadValue, Key, key_of_message, shown, value_of
 
 SECRETS_NOTE = (
     "Klienthemligheten och inloggningen i Fortnox sparas aldrig i settings.json och visas inte "
@@ -165,13 +165,8 @@ def _through_model(key: Key, raw: str, settings: Settings) -> Settings:
 
 
 def _key_of(field: str) -> str:
-    """The key name for an error of the form (its field names are the widgets')."""
-    if field.startswith("payment:"):
-        return f"payment_methods.{field.removeprefix('payment:')}"
-    for key in KEYS:
-        if key.form_field == field:
-            return key.name
-    return "inställningarna" if field == "form" else field
+    """The key name for a message of the form (the field table names each key's message)."""
+    return key_of_message(field)
 
 
 def _changes(before: Settings, after: Settings) -> list[tuple[str, Any, Any]]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from tkinter import ttk
 
 from kassasync.sync.events import ReportedError
+from kassasync.ui.windows import present, reading_text, replace_text, tool_window
 
 NO_PROBLEMS = "Inga problem vid den senaste synkroniseringen."
 INTRO = "Det här hindrade den senaste synkroniseringen. Rätta det och välj ”Försök igen”."
@@ -33,22 +34,12 @@ class ProblemsWindow:
         self, parent: tk.Misc, problems: Sequence[ReportedError], on_retry: Callable[[], object]
     ) -> None:
         self._on_retry = on_retry
-        self.top = tk.Toplevel(parent)
-        self.top.title("Kassasync – problem")
-        self.top.minsize(420, 240)
-        self.top.columnconfigure(0, weight=1)
-        self.top.rowconfigure(0, weight=1)
-        body = ttk.Frame(self.top, padding=10)
-        body.grid(sticky="nsew")
-        body.columnconfigure(0, weight=1)
+        self.top, body = tool_window(parent, "Kassasync – problem", (420, 240), self.close)
         body.rowconfigure(1, weight=1)
         self.intro = ttk.Label(body, text=INTRO)
         self.intro.grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 6))
         body.bind("<Configure>", lambda event: self.intro.configure(wraplength=max(200, event.width - 20)))
-        # A Text, not Labels: it wraps at the window's width, and its text can be selected and copied.
-        self.text = tk.Text(
-            body, wrap="word", width=72, height=14, relief="flat", padx=8, pady=6, font="TkDefaultFont"
-        )
+        self.text = reading_text(body, width=72, height=14, padx=8, pady=6)
         self.text.tag_configure("problem", spacing1=4, spacing3=8, lmargin1=0, lmargin2=14)
         scroll = ttk.Scrollbar(body, orient="vertical", command=self.text.yview)
         self.text.configure(yscrollcommand=scroll.set)
@@ -64,24 +55,16 @@ class ProblemsWindow:
         self.retry_button.grid(row=0, column=1, padx=(0, 6))
         self.close_button = ttk.Button(buttons, text="Stäng", command=self.close)
         self.close_button.grid(row=0, column=2)
-        self.top.protocol("WM_DELETE_WINDOW", self.close)
-        self.top.bind("<Escape>", lambda _e: self.close())
         self.update(problems)
-        self.top.lift()
-        self.top.focus_force()
-        self.retry_button.focus_set()
+        present(self.top, self.retry_button)
 
     def update(self, problems: Sequence[ReportedError]) -> None:
         """Show ``problems`` (the last report's): the text is replaced and "Försök igen" is usable again."""
         self.problems = tuple(problems)
-        self.text.configure(state="normal")
-        self.text.delete("1.0", "end")
-        for problem in self.problems:
-            self.text.insert("end", f"• {problem_text(problem)}\n", ("problem",))
-        if not self.problems:
-            self.text.insert("end", NO_PROBLEMS)
-        # Read-only, but still selectable: Tk's Text keeps selection and <<Copy>> when disabled.
-        self.text.configure(state="disabled")
+        parts: list[tuple[str, tuple[str, ...]]] = [
+            (f"• {problem_text(problem)}\n", ("problem",)) for problem in self.problems
+        ]
+        replace_text(self.text, *(parts or [(NO_PROBLEMS, ())]))
         self.intro.configure(text=INTRO if self.problems else "")
         self.status.configure(text="")
         self.retry_button.configure(state="normal")

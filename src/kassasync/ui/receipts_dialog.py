@@ -21,6 +21,7 @@ from kassasync.errors import KassasyncError
 from kassasync.money import format_kronor
 from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
+from kassasync.ui.windows import present, reading_text, replace_text, tool_window
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,7 @@ class FailedReceiptsDialog:
     ) -> None:
         self._on_resend = on_resend
         self.receipts = {receipt.key: receipt for receipt in receipts}
-        self.top = tk.Toplevel(master)
-        self.top.title("Kassasync – kvitton med fel")
-        self.top.minsize(520, 320)
-        self.top.columnconfigure(0, weight=1)
-        self.top.rowconfigure(0, weight=1)
-        body = ttk.Frame(self.top, padding=10)
-        body.grid(sticky="nsew")
-        body.columnconfigure(0, weight=1)
+        self.top, body = tool_window(master, "Kassasync – kvitton med fel", (520, 320), self.close)
         body.rowconfigure(1, weight=3)
         body.rowconfigure(3, weight=1)
         ttk.Label(body, text=INTRO).grid(row=0, column=0, columnspan=2, sticky="w")
@@ -106,34 +100,25 @@ class FailedReceiptsDialog:
         scroll.grid(row=1, column=1, sticky="ns", pady=6)
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self._show_reason())
         ttk.Label(body, text="Orsak").grid(row=2, column=0, sticky="w")
-        self.reason = tk.Text(
-            body, wrap="word", height=5, width=70, relief="flat", padx=6, pady=4, font="TkDefaultFont"
-        )
+        self.reason = reading_text(body, width=70, height=5, padx=6, pady=4)
         self.reason.grid(row=3, column=0, columnspan=2, sticky="nsew", pady=(2, 8))
         buttons = ttk.Frame(body)
         buttons.grid(row=4, column=0, columnspan=2, sticky="e")
         ttk.Button(buttons, text="Skicka markerade igen", command=self.resend_selected).grid(row=0, column=0)
         ttk.Button(buttons, text="Skicka alla igen", command=self.resend_all).grid(row=0, column=1, padx=6)
         ttk.Button(buttons, text="Stäng", command=self.close).grid(row=0, column=2)
-        self.top.protocol("WM_DELETE_WINDOW", self.close)
-        self.top.bind("<Escape>", lambda _e: self.close())
         if receipts:
             first = receipts[0].key
             self.tree.selection_set(first)
             self.tree.focus(first)
         self._show_reason()
-        self.top.lift()
-        self.top.focus_force()
-        self.tree.focus_set()
+        present(self.top, self.tree)
 
     def _show_reason(self) -> None:
         selected = self.tree.selection()
         receipt = self.receipts.get(selected[0]) if selected else None
         text = "" if receipt is None else f"Kvitto {receipt.key}: {receipt.reason}"
-        self.reason.configure(state="normal")
-        self.reason.delete("1.0", "end")
-        self.reason.insert("end", text)
-        self.reason.configure(state="disabled")  # read-only, still selectable and copyable
+        replace_text(self.reason, (text, ()))  # read-only, still selectable and copyable
 
     @property
     def reason_text(self) -> str:

@@ -27,17 +27,10 @@ from kassasync.config import (
 from kassasync.errors import KassasyncError
 from kassasync.pos.orgnr import same_organisation
 from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file
+from kassasync.ui.settings_fields import LOG_LEVEL_LABELS, SCHEDULE_KINDS, fill_form
 
 log = logging.getLogger(__name__)
 
-SCHEDULE_KINDS = ("off", "interval", "daily")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING")
-# What the dialog shows for each stored log level: the stored value stays the English one.
-LOG_LEVEL_LABELS = {
-    "DEBUG": "Detaljerad (för support)",
-    "INFO": "Normal",
-    "WARNING": "Bara varningar och fel",
-}
 SERIES_BY_FORTNOX = (
     "Med kundfaktura bokför Fortnox i den serie som Fortnox egna inställningar anger, så serien kan "
     "inte väljas här."
@@ -69,14 +62,6 @@ def log_level_of(label: str) -> str:
         if label in (shown, level):
             return level
     return "INFO"
-
-
-@dataclass(frozen=True)
-class ConnectedCompany:
-    """What "Logga in" tells us about the Fortnox company the token belongs to."""
-
-    name: str
-    organisation_number: str
 
 
 @dataclass(frozen=True)
@@ -116,28 +101,12 @@ class FormValues:
     def from_settings(cls, settings: Settings, *, autostart_now: bool) -> FormValues:
         """The dialog shows autostart as it really is, not as the settings file remembers it."""
         tenant = settings.fortnox
-        connected = None
+        values = cls()
+        fill_form(values, settings)  # every field, by the table (settings_fields.py)
+        values.autostart = autostart_now
         if tenant.tenant_name and tenant.organisation_number:
-            connected = ConnectedCompany(tenant.tenant_name, tenant.organisation_number)
-        return cls(
-            company_path=str(settings.company_path or ""),
-            integration_mode=settings.integration_mode,
-            receipts_as=settings.receipts_as,
-            posting=settings.posting,
-            voucher_series=settings.voucher_series,
-            cash_customer_number=settings.cash_customer_number,
-            stock_module=settings.stock_module,
-            schedule_kind=settings.schedule.kind,
-            every_minutes=str(settings.schedule.every_minutes),
-            daily_at=", ".join(settings.schedule.daily_at),
-            autostart=autostart_now,
-            notifications=settings.notifications,
-            log_level=settings.log_level,
-            client_id=tenant.client_id or "",
-            payment_accounts={k: str(v.account) for k, v in settings.payment_methods.items()},
-            payment_modes={k: v.mode_of_payment for k, v in settings.payment_methods.items()},
-            connected=connected,
-        )
+            values.connected = ConnectedCompany(tenant.tenant_name, tenant.organisation_number)
+        return values
 
 
 def forced_receipts_as(values: FormValues) -> ReceiptsAs | None:
@@ -162,6 +131,14 @@ def series_choosable(values: FormValues) -> bool:
 def forced_posting(values: FormValues) -> Posting | None:
     """Dagssammandrag is one voucher per day: with invoices each receipt is posted on its own."""
     return None if series_choosable(values) else Posting.PER_RECEIPT
+
+
+@dataclass(frozen=True)
+class ConnectedCompany:
+    """What "Logga in" tells us about the Fortnox company the token belongs to."""
+
+    name: str
+    organisation_number: str
 
 
 def mismatch_warning(company: CompanyInfo | None, connected: ConnectedCompany | None) -> str | None:
