@@ -87,9 +87,10 @@ def failed_entries(settings: Settings) -> list[OutboxEntry]:
 
 def failed_receipts_of(settings: Settings) -> list[FailedReceipt]:
     """What "Kvitton med fel" lists: date, amount and the whole reason of each failed receipt."""
-    if settings.company_path is None or not settings.company_path.is_file():
+    path = company_db(settings)  # the engine's file: a folder path means its kassa.db here too
+    if path is None:
         return []
-    with PosStore.open(settings.company_path) as store:
+    with PosStore.open(path) as store:
         return failed_receipts(store)
 
 

@@ -17,8 +17,9 @@ from kassasync.config import Settings, load_settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
 from kassasync.paths import AppPaths, app_paths
+from kassasync.pos.company_path import configured_company_db
 from kassasync.pos.records import OutboxEntry, OutboxState
-from kassasync.pos.store import PosStore, company_file
+from kassasync.pos.store import PosStore
 from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 from kassasync.sync.push import awaits_summary, posts_daily_summaries
@@ -80,10 +81,10 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _open_store(settings: Settings) -> PosStore:
-    chosen = settings.company_path
-    if chosen is None:
+    path = configured_company_db(settings)
+    if path is None:
         raise ConfigError("no company file configured", user_message="Ingen kassa är vald i inställningarna.")
-    return PosStore.open(company_file(chosen) if chosen.is_dir() else chosen)
+    return PosStore.open(path)
 
 
 def _entries(failed_only: bool) -> list[OutboxEntry]:

@@ -27,8 +27,9 @@ from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
 from kassasync.fortnox.tokens import TokenStore
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
+from kassasync.pos.company_path import configured_company_db
 from kassasync.pos.records import OutboxState
-from kassasync.pos.store import PosStore, company_file
+from kassasync.pos.store import PosStore
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.events import (
     EventSink,
@@ -306,10 +307,9 @@ class SyncEngine:
         )
 
     def _open_store(self) -> PosStore:
-        chosen = self.settings.company_path
-        if chosen is None:
+        path = configured_company_db(self.settings)
+        if path is None:
             raise NotConfigured("no company file is configured")
-        path = company_file(chosen) if chosen.is_dir() else chosen
         if not path.is_file():
             raise NotConfigured(
                 f"company file {path} does not exist",
