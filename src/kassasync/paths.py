@@ -65,10 +65,10 @@ class AppPaths:
         return self
 
 
-def app_paths() -> AppPaths:
-    home = os.environ.get(HOME_ENV)
-    if home:
-        root = Path(home)
+def app_paths(home: Path | None) -> AppPaths:
+    """``home``: ``Environment.home`` (``KASSASYNC_HOME``); None for the user's own folders."""
+    if home is not None:
+        root = home
         return AppPaths(config_dir=root / "config", log_dir=root / "logs", state_dir=root / "state")
     return AppPaths(
         config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False, roaming=False)),

@@ -6,7 +6,6 @@ checkout's ``assets/icons``. Images are cached: the spinner asks for a frame eig
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import cache
 from pathlib import Path
@@ -25,10 +24,18 @@ class IconsMissing(KassasyncError):
     default_user_message = "Kassasyncs ikoner saknas. Installera programmet på nytt."
 
 
+_assets: list[Path] = []  # the composition root's KASSASYNC_ASSETS, if given (use_assets)
+
+
+def use_assets(folder: Path | None) -> None:
+    """Take the icons from ``folder``/icons (``Environment.assets``), set once at start before any icon."""
+    _assets[:] = [] if folder is None else [folder]
+    _load.cache_clear()
+
+
 def icons_dir() -> Path:
-    configured = os.environ.get(ASSETS_ENV)
-    if configured:
-        return Path(configured) / "icons"
+    if _assets:
+        return _assets[0] / "icons"
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "assets" / "icons"
