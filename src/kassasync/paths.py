@@ -1,8 +1,9 @@
 """Every path the agent uses, decided in one place.
 
 On Windows these land in ``%LOCALAPPDATA%\\Kassasync\\...``; on Linux in the XDG folders. Setting
-``KASSASYNC_HOME`` puts everything under one folder instead: the tests, the demo and a support session
-use it so that nothing touches the user's real settings.
+``KASSASYNC_HOME`` (read once into ``Environment.home`` and passed to ``app_paths``) puts everything under
+one folder instead: the tests, the demo and a support session use it so that nothing touches the user's
+real settings.
 """
 
 from __future__ import annotations
