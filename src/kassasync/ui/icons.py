@@ -1,7 +1,8 @@
 """The tray's images, loaded from the PNGs that assets/make_icons.py draws.
 
-Found in ``KASSASYNC_ASSETS`` if set, else in a PyInstaller bundle's ``assets/icons``, else in the source
-checkout's ``assets/icons``. Images are cached: the spinner asks for a frame eight times a second.
+Found where the composition root points (``use_assets``: ``KASSASYNC_ASSETS``) if set, else in a
+PyInstaller bundle's ``assets/icons``, else in the source checkout's ``assets/icons``. Images are
+cached: the spinner asks for a frame eight times a second.
 """
 
 from __future__ import annotations
