@@ -29,6 +29,7 @@ from typing import Any
 from fortnox_sandbox.testing import running_sandbox
 from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, ReceiptsAs, Settings
+from kassasync.environment import read_environment
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import app_paths
@@ -36,7 +37,7 @@ from kassasync.pos.demo import make_demo_company
 from kassasync.pos.models import PaymentMethod, Receipt, ReceiptLine, ReceiptPayment
 from kassasync.pos.records import OutboxState
 from kassasync.pos.store import PosStore, company_file
-from kassasync.sync.engine import SyncEngine
+from kassasync.sync.collaborators import engine_for
 from kassasync.sync.events import SyncRequest
 
 CASES = {
@@ -88,7 +89,7 @@ def run(case: str, vat_per_row: bool) -> dict[str, Any]:
             KASSASYNC_CLIENT_SECRET=sandbox.client_secret,
             KASSASYNC_TOKEN_STORE="file",
         )
-        paths = app_paths().ensure()
+        paths = app_paths(read_environment().home).ensure()
         (home / "butik").mkdir()
         with make_demo_company(company_file(home / "butik"), days=2) as store:
             if case == "moms":
@@ -110,9 +111,10 @@ def run(case: str, vat_per_row: bool) -> dict[str, Any]:
                 for number, article in tenant.articles.items():
                     if article.get("StockGoods"):
                         tenant.set_stock(number, 2, datetime.now())
-        engine = SyncEngine(
+        engine = engine_for(
             settings,
             paths,
+            read_environment(),
             token_store=tokens,
             rate_limit=10_000,
             rate_window_s=1.0,

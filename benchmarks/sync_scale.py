@@ -61,10 +61,11 @@ from typing import Any
 
 from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, Posting, Settings
+from kassasync.environment import read_environment
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.paths import app_paths
 from kassasync.pos.store import PosStore, company_file
-from kassasync.sync.engine import SyncEngine
+from kassasync.sync.collaborators import engine_for
 from kassasync.sync.events import SyncRequest
 
 FORTNOX_LIMIT, ENGINE_LIMIT, WINDOW_S = 25, 24, 5.0
@@ -140,7 +141,7 @@ def child(job: dict[str, Any]) -> None:
     """Run one sync in this (fresh) process and print its figures as one JSON line."""
     totals = {"upsert_s": 0.0, "remove_s": 0.0}
     _time_upserts(totals)
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     settings = Settings(
         company_path=Path(job["company_dir"]),
         posting=Posting(job["posting"]),
@@ -149,9 +150,10 @@ def child(job: dict[str, Any]) -> None:
             api_url=job["api_url"], auth_url=job["auth_url"], client_id=os.environ["KASSASYNC_CLIENT_ID"]
         ),
     )
-    engine = SyncEngine(
+    engine = engine_for(
         settings,
         paths,
+        read_environment(),
         token_store=FileTokenStore(paths.token_file),
         rate_limit=job["rate_limit"],
         rate_window_s=job["rate_window_s"],
@@ -387,7 +389,7 @@ def run(args: argparse.Namespace) -> None:
         saved = {name: os.environ.get(name) for name in env if name.startswith("KASSASYNC_")}
         os.environ.update({name: env[name] for name in saved})
         try:
-            paths = app_paths().ensure()
+            paths = app_paths(read_environment().home).ensure()
         finally:
             for name, value in saved.items():
                 if value is None:

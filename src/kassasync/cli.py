@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from kassasync import __version__
+from kassasync.environment import read_environment
 
 # Areas are looked up by name so that a command's heavy imports (Tk, pystray) load only when used.
 COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app", "config")
@@ -30,6 +31,7 @@ CLOSED_PIPE_EXIT = 141
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.environment = read_environment()  # once, here; the commands pass it down (app/compose.py)
     handler = args.handler
     try:
         result: int = handler(args)

@@ -158,3 +158,17 @@ def save_settings(settings: Settings, path: Path) -> None:
             os.replace(path, aside)
             log.warning("moved the unreadable settings file aside to %s before saving", aside)
     write_atomically(path, settings.model_dump_json(indent=2), private=True)
+
+
+def with_fortnox_company(settings: Settings, name: str, organisation_number: str) -> Settings:
+    """The settings remembering the Fortnox company a login connected (the login's caller stores it)."""
+    fortnox = settings.fortnox.model_copy(
+        update={"tenant_name": name, "organisation_number": organisation_number}
+    )
+    return settings.model_copy(update={"fortnox": fortnox})
+
+
+def without_fortnox_company(settings: Settings) -> Settings:
+    """The settings after "Logga ut": no Fortnox company remembered."""
+    fortnox = settings.fortnox.model_copy(update={"tenant_name": None, "organisation_number": None})
+    return settings.model_copy(update={"fortnox": fortnox})

@@ -1,8 +1,9 @@
 """Every path the agent uses, decided in one place.
 
 On Windows these land in ``%LOCALAPPDATA%\\Kassasync\\...``; on Linux in the XDG folders. Setting
-``KASSASYNC_HOME`` puts everything under one folder instead: the tests, the demo and a support session
-use it so that nothing touches the user's real settings.
+``KASSASYNC_HOME`` (read once into ``Environment.home`` and passed to ``app_paths``) puts everything under
+one folder instead: the tests, the demo and a support session use it so that nothing touches the user's
+real settings.
 """
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ class AppPaths:
         return self
 
 
-def app_paths() -> AppPaths:
-    home = os.environ.get(HOME_ENV)
-    if home:
-        root = Path(home)
+def app_paths(home: Path | None) -> AppPaths:
+    """``home``: ``Environment.home`` (``KASSASYNC_HOME``); None for the user's own folders."""
+    if home is not None:
+        root = home
         return AppPaths(config_dir=root / "config", log_dir=root / "logs", state_dir=root / "state")
     return AppPaths(
         config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False, roaming=False)),

@@ -13,10 +13,12 @@ import pytest
 import requests
 
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
-from kassasync.app.fortnox_link import login_with_browser
+from kassasync.app.fortnox_link import FortnoxLink
 from kassasync.config import FortnoxSettings, Settings, load_settings, save_settings
+from kassasync.environment import read_environment
 from kassasync.paths import AppPaths
 from kassasync.pos.store import PosStore
+from kassasync.settings_store import SettingsStore
 from kassasync.ui.settings_dialog import SettingsDialog
 from kassasync.ui.settings_form import FormValues
 
@@ -41,6 +43,11 @@ class Shop:
 
     def save(self, chosen: Settings) -> None:
         save_settings(chosen, self.paths.settings_file)
+
+
+def link(paths: AppPaths) -> FortnoxLink:
+    """The dialog's Fortnox as the agent wires it: through a settings store over the shop's file."""
+    return FortnoxLink(SettingsStore(paths.settings_file), paths, read_environment())
 
 
 def browser_that_approves(url: str) -> bool:
@@ -71,7 +78,7 @@ def shop(tmp_path: Path, fortnox: RunningSandbox) -> Shop:
 @pytest.fixture
 def connected_shop(shop: Shop) -> Shop:
     """Logged in through the (sandbox's) consent page, as "Logga in..." does."""
-    login_with_browser(shop.settings, shop.paths, browser_opener=browser_that_approves, timeout_s=20)
+    link(shop.paths).login(browser_opener=browser_that_approves, timeout_s=20)
     shop.settings = shop.saved()
     assert shop.settings.fortnox.organisation_number is not None
     return shop

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from kassasync.environment import read_environment
 from kassasync.paths import app_paths
 from kassasync.platform.single_instance import SingleInstance
 
@@ -41,7 +42,7 @@ def test_demo_tray_opens_the_agent_logged_in_on_the_demo_shop_and_quits_cleanly(
     tray_host: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KASSASYNC_HOME", str(tmp_path))
-    paths = app_paths()
+    paths = app_paths(read_environment().home)
     env = {**os.environ, "DISPLAY": tray_host}
     demo = subprocess.Popen(
         [sys.executable, "-m", "kassasync", "demo", "tray", "--home", str(tmp_path)],

@@ -154,6 +154,7 @@ def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
     from kassasync.config import FortnoxSettings, Settings
     from kassasync.paths import AppPaths
     from kassasync.platform.autostart import XdgAutostart
+    from kassasync.settings_store import SettingsStore
     from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 
     locked = reported(_locked(date(2026, 11, 28), date(2026, 11, 30)))
@@ -174,7 +175,9 @@ def test_the_agent_opens_the_problems_of_the_last_report_and_follows_the_retry(
     company = tmp_path / "Butik" / "kassa.db"  # set up: a company file and a login (else no sync runs)
     PosStore.create(company, "Hörnbutiken i Sundsvall AB", "5561234567").close()
     fortnox = FortnoxSettings(tenant_name="Hörnbutiken i Sundsvall AB", organisation_number="556123-4567")
-    agent = Agent(paths, Settings(company_path=company, fortnox=fortnox), services)
+    settings = SettingsStore(paths.settings_file)
+    settings.assume(Settings(company_path=company, fortnox=fortnox))
+    agent = Agent(paths, settings, services)
     agent.root = tk.Tk()
     agent.root.withdraw()
     try:

@@ -9,7 +9,6 @@ import tkinter as tk
 import pytest
 
 from fortnox_sandbox.testing import RunningSandbox
-from kassasync.app.fortnox_link import lookups_for
 from kassasync.ui.company_info import CompanyInfo
 from kassasync.ui.settings_dialog import WARNING_COLOUR, SettingsDialog
 from kassasync.ui.settings_form import (
@@ -21,7 +20,7 @@ from kassasync.ui.settings_form import (
 )
 
 from .conftest import screenshot
-from .fortnox_fixtures import Shop, connected_shop, fortnox, shop, shop_dialog  # noqa: F401 (fixtures)
+from .fortnox_fixtures import Shop, connected_shop, fortnox, link, shop, shop_dialog  # noqa: F401 (fixtures)
 from .test_settings_dialog_gui import settle
 
 pytestmark = pytest.mark.gui
@@ -38,7 +37,7 @@ def test_series_names_kundfaktura_lagermodul_and_dagssammandrag(
     dialog = shop_dialog(
         root,
         shop,
-        lookups=lookups_for(shop.settings, shop.paths),
+        lookups=link(shop.paths).lookups(shop.settings),
     )
     settle(root, dialog)
     dialog.notebook.select(1)  # type: ignore[no-untyped-call]

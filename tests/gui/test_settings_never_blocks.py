@@ -12,11 +12,10 @@ import pytest
 import requests
 
 from fortnox_sandbox.testing import RunningSandbox
-from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
 from kassasync.ui.settings_dialog import FORTNOX_DID_NOT_ANSWER, LOGIN_LABEL, SWITCH_LABEL
 
 from .conftest import screenshot
-from .fortnox_fixtures import Shop, connected_shop, fortnox, shop, shop_dialog  # noqa: F401 (fixtures)
+from .fortnox_fixtures import Shop, connected_shop, fortnox, link, shop, shop_dialog  # noqa: F401 (fixtures)
 from .test_settings_dialog_gui import settle, type_into
 
 pytestmark = pytest.mark.gui
@@ -45,7 +44,7 @@ def test_ok_saves_and_closes_within_two_seconds_while_fortnox_hangs(
     dialog = shop_dialog(
         root,
         shop,
-        lookups=lookups_for(shop.settings, shop.paths),
+        lookups=link(shop.paths).lookups(shop.settings),
         on_notice=notices.append,
     )
     root.update()
@@ -76,16 +75,14 @@ def test_a_login_without_a_browser_shows_the_address_to_open_and_copy(
     dialog = shop_dialog(
         root,
         shop,
-        login=lambda show_url, stock_module: login_with_browser(
-            shop.settings,
-            shop.paths,
+        login=lambda show_url, stock_module: link(shop.paths).login(
             browser_opener=no_browser,
             timeout_s=30,
             show_url=show_url,
             stock_module=stock_module,
         ),
-        logout=lambda: logout_from_fortnox(shop.settings, shop.paths),
-        lookups_after_login=lambda: lookups_for(shop.saved(), shop.paths),
+        logout=lambda: link(shop.paths).logout(),
+        lookups_after_login=lambda: link(shop.paths).lookups(shop.saved()),
     )
     root.update()
     assert str(dialog.widgets["login"].cget("text")) == LOGIN_LABEL

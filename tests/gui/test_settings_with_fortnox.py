@@ -12,13 +12,12 @@ import pytest
 import requests
 
 from fortnox_sandbox.testing import RunningSandbox
-from kassasync.app.fortnox_link import login_with_browser, lookups_for
 from kassasync.config import Settings, load_settings, save_settings
 from kassasync.ui.settings_dialog import ERROR_COLOUR, SettingsDialog
 from kassasync.ui.settings_form import FormValues
 
 from .conftest import screenshot
-from .fortnox_fixtures import Shop, fortnox, shop  # noqa: F401 (fixtures)
+from .fortnox_fixtures import Shop, fortnox, link, shop  # noqa: F401 (fixtures)
 from .test_settings_dialog_gui import settle, type_into
 
 pytestmark = pytest.mark.gui
@@ -54,16 +53,14 @@ def test_logging_in_from_the_dialog_keeps_it_responsive_and_brings_fortnox_check
         FormValues.from_settings(settings, autostart_now=False),
         base=settings,
         on_save=save,
-        login=lambda show_url, stock_module: login_with_browser(
-            settings,
-            paths,
+        login=lambda show_url, stock_module: link(paths).login(
             browser_opener=browser,
             timeout_s=20,
             show_url=show_url,
             stock_module=stock_module,
         ),
-        lookups=lookups_for(settings, paths),
-        lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),
+        lookups=link(paths).lookups(settings),
+        lookups_after_login=lambda: link(paths).lookups(load_settings(paths.settings_file)),
     )
     root.update()
     dialog.widgets["login"].invoke()  # type: ignore[attr-defined]

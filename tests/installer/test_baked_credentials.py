@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kassasync.config import FortnoxSettings
+from kassasync.environment import read_environment
 from kassasync.errors import ConfigError
 from kassasync.fortnox import baked
 from kassasync.fortnox.auth import CLIENT_ID_ENV, CLIENT_SECRET_ENV, ClientCredentials
@@ -79,7 +80,9 @@ def test_the_baked_file_is_never_in_the_source_tree() -> None:
 def test_a_frozen_agent_finds_the_baked_pair(tmp_path: Path, no_env: None) -> None:
     path = tmp_path / "baked_client.json"
     path.write_text(json.dumps({"client_id": "kassasync-prod", "client_secret": "s3cr3t"}), encoding="utf-8")
-    found = ClientCredentials.from_environment(FortnoxSettings(), baked=baked.read_baked(path))
+    found = ClientCredentials.from_environment(
+        FortnoxSettings(), read_environment(), baked=baked.read_baked(path)
+    )
     assert found == ClientCredentials("kassasync-prod", "s3cr3t")
 
 
@@ -97,7 +100,7 @@ def test_the_environment_overrides_the_baked_pair_for_support(monkeypatch: pytes
     monkeypatch.setenv(CLIENT_ID_ENV, "support-id")
     monkeypatch.setenv(CLIENT_SECRET_ENV, "support-secret")
     found = ClientCredentials.from_environment(
-        FortnoxSettings(), baked=baked.BakedClient("kassasync-prod", "s3cr3t")
+        FortnoxSettings(), read_environment(), baked=baked.BakedClient("kassasync-prod", "s3cr3t")
     )
     assert found == ClientCredentials("support-id", "support-secret")
 
@@ -107,14 +110,18 @@ def test_an_id_and_a_secret_of_two_integrations_are_never_mixed(monkeypatch: pyt
     monkeypatch.setenv(CLIENT_ID_ENV, "stray-id")
     monkeypatch.delenv(CLIENT_SECRET_ENV, raising=False)
     found = ClientCredentials.from_environment(
-        FortnoxSettings(client_id="old-id"), baked=baked.BakedClient("kassasync-prod", "s3cr3t")
+        FortnoxSettings(client_id="old-id"),
+        read_environment(),
+        baked=baked.BakedClient("kassasync-prod", "s3cr3t"),
     )
     assert found == ClientCredentials("kassasync-prod", "s3cr3t")
 
 
 def test_without_either_the_error_is_swedish_and_says_what_to_do(no_env: None) -> None:
     with pytest.raises(ConfigError) as caught:
-        ClientCredentials.from_environment(FortnoxSettings(client_id="only-an-id"), baked=None)
+        ClientCredentials.from_environment(
+            FortnoxSettings(client_id="only-an-id"), read_environment(), baked=None
+        )
     assert caught.value.user_message.startswith("Kassasync saknar sina uppgifter för Fortnox")
     assert "leverantörens installationsfil" in caught.value.user_message
     assert "KASSASYNC_CLIENT_SECRET" in caught.value.detail  # English, for support's log
@@ -128,7 +135,9 @@ def test_a_broken_baked_file_counts_as_none(tmp_path: Path, content: str, no_env
     path.write_text(content, encoding="utf-8")
     assert baked.read_baked(path) is None
     with pytest.raises(ConfigError):
-        ClientCredentials.from_environment(FortnoxSettings(), baked=baked.read_baked(path))
+        ClientCredentials.from_environment(
+            FortnoxSettings(), read_environment(), baked=baked.read_baked(path)
+        )
 
 
 def test_a_source_checkout_has_nothing_built_in(no_env: None) -> None:

@@ -9,19 +9,26 @@ from __future__ import annotations
 import sys
 
 from kassasync.config import load_settings
+from kassasync.environment import read_environment
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import app_paths
-from kassasync.sync.engine import SyncEngine
+from kassasync.sync.collaborators import engine_for
 from kassasync.sync.events import StepProgress, SyncEvent, SyncRequest
 
 FAST = ClientOptions(backoff_s=0.01, max_backoff_s=0.05, connect_timeout_s=2.0, read_timeout_s=2.0)
 
 
 def main() -> int:
-    paths = app_paths()
+    paths = app_paths(read_environment().home)
     settings = load_settings(paths.settings_file)
-    engine = SyncEngine(
-        settings, paths, rate_limit=10_000, rate_window_s=1.0, reconcile_after_s=0.0, client_options=FAST
+    engine = engine_for(
+        settings,
+        paths,
+        read_environment(),
+        rate_limit=10_000,
+        rate_window_s=1.0,
+        reconcile_after_s=0.0,
+        client_options=FAST,
     )
 
     def say_when_pushing(event: SyncEvent) -> None:

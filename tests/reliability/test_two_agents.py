@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kassasync.clock import STOCKHOLM, SystemClock
+from kassasync.environment import read_environment
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.paths import app_paths
 from kassasync.pos.records import OutboxState
@@ -32,7 +33,7 @@ class JumpedClock(SystemClock):
 def _second_agent(shop: Shop, home: Path, monkeypatch: pytest.MonkeyPatch) -> Shop:
     """Another user's agent: its own home (settings, tokens, logs, locks), the same company file."""
     monkeypatch.setenv("KASSASYNC_HOME", str(home))
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     tokens = FileTokenStore(paths.token_file)
     tokens.save(TokenSet.from_response(shop.sandbox.issue_tokens(), datetime.now(tz=STOCKHOLM)))
     return Shop(shop.sandbox, paths, shop.settings, tokens)

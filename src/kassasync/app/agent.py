@@ -9,7 +9,6 @@ way to stop): SIGUSR1 asks for a manual sync, SIGTERM/SIGINT quit like "Avsluta"
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import tkinter as tk
 from collections.abc import Callable
@@ -25,8 +24,7 @@ from kassasync.app.first_run import company_db, setup_missing
 from kassasync.app.last_sync import FILE_NAME, load_last, save_last
 from kassasync.app.scheduler import SyncScheduler
 from kassasync.clock import Clock, SystemClock
-from kassasync.config import Settings, load_settings, save_settings
-from kassasync.errors import KassasyncError
+from kassasync.config import Settings
 from kassasync.fortnox.auth import UrlShower
 from kassasync.paths import AppPaths
 from kassasync.platform.autostart import Autostart, is_enabled, reconcile
@@ -34,6 +32,7 @@ from kassasync.platform.folders import open_folder
 from kassasync.platform.support_bundle import create_support_bundle
 from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
+from kassasync.settings_store import SettingsStore
 from kassasync.sync.events import SyncRequest
 from kassasync.ui.notify import TITLE, LogNotifier, Notice
 from kassasync.ui.problems_window import ProblemsWindow
@@ -51,16 +50,9 @@ QUIT_POLL_MS = 250
 QUIT_TIMEOUT_S = 1.5  # "Avsluta" must finish within 2 s, the sync's cancel point included
 NEXT_SYNC_POLL_MS = 5_000
 PAUSE_FOR_S = 3_600  # "Pausa i en timme"
-
-
-def startup_sync_delay_s() -> float:
-    """How soon after start the first scheduled sync runs: the PC was likely off at the scheduled times,
-    and the evening's receipts should not wait a whole interval. Half a minute lets the desktop settle;
-    ``KASSASYNC_STARTUP_SYNC_DELAY_S`` shortens it for tests."""
-    try:
-        return max(0.0, float(os.environ.get("KASSASYNC_STARTUP_SYNC_DELAY_S", "30")))
-    except ValueError:
-        return 30.0
+# How soon after start the first scheduled sync runs (Environment.startup_sync_delay_s): the PC was
+# likely off at the scheduled times, and the evening's receipts should not wait a whole interval.
+FIRST_SYNC_IN_S = 30.0
 
 
 @dataclass
@@ -86,9 +78,10 @@ def failed_entries(settings: Settings) -> list[OutboxEntry]:
 
 def failed_receipts_of(settings: Settings) -> list[FailedReceipt]:
     """What "Kvitton med fel" lists: date, amount and the whole reason of each failed receipt."""
-    if settings.company_path is None or not settings.company_path.is_file():
+    path = company_db(settings)  # the engine's file: a folder path means its kassa.db here too
+    if path is None:
         return []
-    with PosStore.open(settings.company_path) as store:
+    with PosStore.open(path) as store:
         return failed_receipts(store)
 
 
@@ -96,25 +89,31 @@ class Agent:
     def __init__(
         self,
         paths: AppPaths,
-        settings: Settings,
+        settings: SettingsStore,
         services: Services,
         *,
         settings_problem: str | None = None,
         clock: Clock | None = None,
+        first_sync_in_s: float = FIRST_SYNC_IN_S,
+        tray_backend: str | None = None,
     ) -> None:
-        self.paths, self.settings, self.services = paths, settings, services
+        """``settings``: the process's store, the one the dialog's login writes through; the agent
+        follows every change to it (``_follow``), a ``kassasync login`` in a terminal included."""
+        self.paths, self.store, self.services = paths, settings, services
+        self.first_sync_in_s, self.tray_backend = first_sync_in_s, tray_backend
+        settings_now = self._applied = settings.current()
         self.clock: Clock = clock or SystemClock()
         self.pump = TkPump("agent")  # the Tk thread runs what other threads post (ui/tk_pump.py)
         self._fallback_notifier = LogNotifier()
         self.tray: Tray | None = None
-        missing = setup_missing(settings)
+        missing = setup_missing(settings_now)
         health = Health.ERROR if settings_problem else Health.SETUP if missing else Health.OK
         last_file = paths.state_dir / FILE_NAME
         self.controller = AppController(
             services.run_sync,
             notifier=self,
             clock=self.clock,
-            notifications=settings.notifications,
+            notifications=settings_now.notifications,
             initial_health=health,
             initial_message=settings_problem or missing,
             count_failed=lambda: len(failed_entries(self.settings)),
@@ -128,6 +127,11 @@ class Agent:
         self._problems_followed = False  # subscribed once: the window follows each new report
         self._resume_job: str | None = None  # the Tk timer that ends a timed pause
         self.exit_code = 0
+        settings.subscribe(lambda chosen: self.post(lambda: self._follow(chosen)))
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.current()
 
     # -- plumbing ----------------------------------------------------------------------------------------
 
@@ -143,10 +147,10 @@ class Agent:
         self.root.withdraw()
         self.root.title(TITLE)
         self._install_signals()  # before the icon appears: a SIGTERM from then on quits cleanly
-        self.tray = Tray(self.on_action)
+        self.tray = Tray(self.on_action, backend=self.tray_backend)
         self.controller.subscribe(self.tray.show)
         self.tray.start()
-        self.scheduler.start(self.settings.schedule, first_run_in_s=startup_sync_delay_s())
+        self.scheduler.start(self.settings.schedule, first_run_in_s=self.first_sync_in_s)
         self._show_next_sync()
         if self.controller.state.health is Health.SETUP:  # first start: the owner is led to the settings
             self.post(self.open_settings)
@@ -166,6 +170,7 @@ class Agent:
             log.info("asked to quit by 'kassasync quit'")
             self.quit()
         elif self.root is not None:
+            self.store.current()  # a 'kassasync login' or 'config set' meanwhile: the store re-reads it
             self.root.after(QUIT_POLL_MS, self._watch_quit_request)
 
     def _install_signals(self) -> None:
@@ -265,53 +270,39 @@ class Agent:
             base=self.settings,
             on_save=self.apply_settings,
             login=self._login if self.services.login else None,
-            logout=self._logout if self.services.logout else None,
+            logout=self.services.logout,
             lookups=find(self.settings) if find else None,
-            lookups_after_login=(lambda: find(self._settings_on_disk())) if find else None,
+            lookups_after_login=(lambda: find(self.settings)) if find else None,
             on_notice=lambda text: self.notify(Notice(TITLE, text)),
         )
 
     def _login(self, show_url: UrlShower, stock_module: bool) -> ConnectedCompany:
-        """Runs on the dialog's worker thread: the login itself, then the rest on the Tk thread."""
+        """Runs on the dialog's worker thread. The login stores the company through ``self.store``,
+        whose change the agent follows; here only the controller hears that the login worked."""
         assert self.services.login is not None
         company = self.services.login(show_url, stock_module)
-        self.post(self._after_login)
+        self.post(self.controller.logged_in)
         return company
-
-    def _logout(self) -> object:
-        """Runs on the dialog's worker thread; the agent then forgets the company as the file does."""
-        assert self.services.logout is not None
-        revoked = self.services.logout()
-        self.post(self._fortnox_from_disk)
-        return revoked
-
-    def _after_login(self) -> None:
-        self._fortnox_from_disk()
-        self.controller.logged_in()
-        self.controller.set_up(setup_missing(self.settings))
-
-    def _fortnox_from_disk(self) -> None:
-        """Login and logout write the Fortnox company to the settings file; the agent follows it."""
-        self.settings = self.settings.model_copy(update={"fortnox": self._settings_on_disk().fortnox})
-
-    def _settings_on_disk(self) -> Settings:
-        """The login remembers the Fortnox company in the settings file; the rest of ours may be newer."""
-        try:
-            return load_settings(self.paths.settings_file)
-        except KassasyncError:
-            return self.settings
 
     def apply_settings(self, settings: Settings) -> None:
         """OK in the dialog: save atomically, then apply without restart."""
-        save_settings(settings, self.paths.settings_file)
-        self.settings = settings
-        self.scheduler.apply(settings.schedule)
-        self.controller.set_notifications(settings.notifications)
+        self.store.replace(settings)
+        self._follow(settings, saved=True)
         reconcile(settings.autostart, self.services.autostart, self.services.autostart_command)
+        log.info("settings saved and applied")
+
+    def _follow(self, settings: Settings, *, saved: bool = False) -> None:
+        """The Tk thread applies new settings: saved by OK (``saved``: the schedule starts afresh), a
+        login or logout, or another program (its schedule applied only when it changed)."""
+        before, self._applied = self._applied, settings
+        if not saved and settings == before:
+            return
+        if saved or settings.schedule != before.schedule:
+            self.scheduler.apply(settings.schedule)
+        self.controller.set_notifications(settings.notifications)
         self.controller.refresh_failed_count()
         self.controller.set_up(setup_missing(settings))
         self._show_next_sync_once()
-        log.info("settings saved and applied")
 
     def _show_next_sync_once(self) -> None:
         self.controller.set_next_sync(None if self.scheduler.paused else self.scheduler.next_run_time)

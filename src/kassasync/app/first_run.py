@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kassasync.config import Settings
-from kassasync.pos.store import company_file
+from kassasync.pos.company_path import configured_company_db
 
 NO_COMPANY_FILE = "Välj kassans företagsfil i inställningarna"
 NO_LOGIN = "Logga in på Fortnox i inställningarna"
@@ -18,11 +18,8 @@ NO_LOGIN = "Logga in på Fortnox i inställningarna"
 
 def company_db(settings: Settings) -> Path | None:
     """The company file the settings point at (the file itself, or its company folder); None if none."""
-    chosen = settings.company_path
-    if chosen is None:
-        return None
-    path = company_file(chosen) if chosen.is_dir() else chosen
-    return path if path.is_file() else None
+    path = configured_company_db(settings)
+    return path if path is not None and path.is_file() else None
 
 
 def setup_missing(settings: Settings) -> str | None:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from kassasync.config import Settings, load_settings, save_settings
+from kassasync.config import Settings, without_fortnox_company
+from kassasync.environment import Environment
 from kassasync.fortnox.auth import WAREHOUSE_SCOPE, BrowserOpener, UrlShower, logout, missing_scopes
-from kassasync.fortnox.connect import FortnoxContext, connect_company
+from kassasync.fortnox.connect import FortnoxContext, connect_company, remembering
 from kassasync.fortnox.errors import NotFound
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
+from kassasync.settings_store import SettingsStore
 from kassasync.ui.settings_form import ConnectedCompany, FortnoxLookups, SeriesChoice
 
 log = logging.getLogger(__name__)
@@ -26,51 +28,55 @@ log = logging.getLogger(__name__)
 LOOKUP_OPTIONS = ClientOptions(connect_timeout_s=3.0, read_timeout_s=5.0, max_retries=0, max_429_waits=1)
 
 
-def login_with_browser(
-    settings: Settings,
-    paths: AppPaths,
-    *,
-    browser_opener: BrowserOpener | None = None,
-    timeout_s: float = 300.0,
-    show_url: UrlShower | None = None,
-    stock_module: bool = False,
-) -> ConnectedCompany:
-    """The browser login; remembers the company in the settings file, as ``kassasync login`` does.
-    ``show_url`` gets the address when no browser started. ``stock_module``: Lagermodul ticked in the
-    dialog but not saved yet; the login then asks for the warehouse scope too, or the first sync after
-    OK would need a second login."""
-    wanted = settings.model_copy(update={"stock_module": settings.stock_module or stock_module})
-    company = connect_company(
-        FortnoxContext.create(wanted, paths),
-        browser_opener=browser_opener,
-        timeout_s=timeout_s,
-        show_url=show_url,
-    )
-    return ConnectedCompany(company.company_name, company.organization_number)
+class FortnoxLink:
+    """The dialog's Fortnox: login and logout write the company through the process's settings store
+    (the agent's own, in the tray), lookups read the token store. Built by ``app/compose.py``."""
 
+    def __init__(self, settings: SettingsStore, paths: AppPaths, environment: Environment) -> None:
+        self.settings, self.paths, self.environment = settings, paths, environment
 
-def logout_from_fortnox(settings: Settings, paths: AppPaths) -> bool:
-    """ "Logga ut": revoke at Fortnox (best effort), forget the tokens and the company in the settings
-    file, as ``kassasync logout`` does. True when Fortnox confirmed the revoke."""
-    context = FortnoxContext.create(settings, paths)
-    revoked = logout(context.credentials, context.endpoints, context.store)
-    current = load_settings(paths.settings_file)
-    fortnox = current.fortnox.model_copy(update={"tenant_name": None, "organisation_number": None})
-    save_settings(current.model_copy(update={"fortnox": fortnox}), paths.settings_file)
-    log.info("logged out of Fortnox from the settings dialog (revoked: %s)", revoked)
-    return revoked
+    def context(self, settings: Settings) -> FortnoxContext:
+        return FortnoxContext.create(settings, self.paths, environment=self.environment)
 
+    def login(
+        self,
+        *,
+        browser_opener: BrowserOpener | None = None,
+        timeout_s: float = 300.0,
+        show_url: UrlShower | None = None,
+        stock_module: bool = False,
+    ) -> ConnectedCompany:
+        """The browser login; remembers the company in the settings, as ``kassasync login`` does.
+        ``show_url`` gets the address when no browser started. ``stock_module``: Lagermodul ticked in the
+        dialog but not saved yet; the login then asks for the warehouse scope too, or the first sync
+        after OK would need a second login."""
+        newest = self.settings.current()
+        wanted = newest.model_copy(update={"stock_module": newest.stock_module or stock_module})
+        company = connect_company(
+            self.context(wanted), browser_opener=browser_opener, timeout_s=timeout_s, show_url=show_url
+        )
+        self.settings.update(remembering(company))
+        return ConnectedCompany(company.company_name, company.organization_number)
 
-def lookups_for(settings: Settings, paths: AppPaths) -> FortnoxLookups:
-    """Online checks for the form when a Fortnox company is connected; none (offline form) otherwise."""
-    if settings.fortnox.organisation_number is None:
-        return FortnoxLookups()
-    return _Lookups(settings, paths).as_form_lookups()
+    def logout(self) -> bool:
+        """ "Logga ut": revoke at Fortnox (best effort), forget the tokens and the company in the
+        settings, as ``kassasync logout`` does. True when Fortnox confirmed the revoke."""
+        context = self.context(self.settings.current())
+        revoked = logout(context.credentials, context.endpoints, context.store)
+        self.settings.update(without_fortnox_company)
+        log.info("logged out of Fortnox from the settings dialog (revoked: %s)", revoked)
+        return revoked
+
+    def lookups(self, settings: Settings) -> FortnoxLookups:
+        """Online checks for the form when a Fortnox company is connected; none (offline form) otherwise."""
+        if settings.fortnox.organisation_number is None:
+            return FortnoxLookups()
+        return _Lookups(lambda: self.context(settings)).as_form_lookups()
 
 
 class _Lookups:
-    def __init__(self, settings: Settings, paths: AppPaths) -> None:
-        self.settings, self.paths = settings, paths
+    def __init__(self, context: Callable[[], FortnoxContext]) -> None:
+        self.context = context  # a context per call: each runs on a dialog worker thread of its own
         self._series: list[SeriesChoice] | None = None
         self._lock = threading.Lock()
 
@@ -84,11 +90,11 @@ class _Lookups:
 
     def login_lacks_warehouse(self) -> bool:
         """Read from the stored token's scope, without asking Fortnox."""
-        tokens = FortnoxContext.create(self.settings, self.paths).store.load()
+        tokens = self.context().store.load()
         return WAREHOUSE_SCOPE in missing_scopes(tokens, stock_module=True)
 
     def customer_exists(self, number: str) -> bool:
-        client = FortnoxContext.create(self.settings, self.paths).client(options=LOOKUP_OPTIONS)
+        client = self.context().client(options=LOOKUP_OPTIONS)
         try:
             client.get_customer(number)
         except NotFound:
@@ -106,7 +112,7 @@ class _Lookups:
         with self._lock:
             if self._series is not None:
                 return list(self._series)
-        client = FortnoxContext.create(self.settings, self.paths).client(options=LOOKUP_OPTIONS)
+        client = self.context().client(options=LOOKUP_OPTIONS)
         try:
             found = {s.code: s.description for s in client.voucher_series() if s.manual}
         finally:

@@ -8,35 +8,24 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
-from kassasync.app.controller import SyncRunner
-from kassasync.config import Settings, load_settings, save_settings
-from kassasync.errors import ConfigError
+from kassasync.app.compose import Composition
+from kassasync.config import Settings
 from kassasync.logs import setup_logging
-from kassasync.paths import AppPaths, app_paths
-from kassasync.platform.autostart import default_autostart, is_enabled, launch_command, reconcile
-from kassasync.sync.engine import SyncEngine
-from kassasync.sync.events import EventSink, SyncReport, SyncRequest
+from kassasync.platform.autostart import is_enabled, reconcile
 
 
-def make_runner(settings: Settings, paths: AppPaths) -> SyncRunner:
-    """The engine as the controller calls it: the only place the app meets ``kassasync.sync.engine``."""
-
-    def run(request: SyncRequest, emit: EventSink, cancel: threading.Event) -> SyncReport:
-        return SyncEngine(settings, paths).run(request, emit=emit, cancel=cancel)
-
-    return run
+def _composition(args: argparse.Namespace) -> Composition:
+    return Composition(args.environment)
 
 
-def _load(paths: AppPaths) -> tuple[Settings, str | None]:
-    try:
-        return load_settings(paths.settings_file), None
-    except ConfigError as exc:
-        print(exc.user_message, file=sys.stderr)
-        return Settings(), exc.user_message
+def _load(root: Composition) -> tuple[Settings, str | None]:
+    settings, problem = root.load_settings()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+    return settings, problem
 
 
 def _say_already_running(message: str) -> None:
@@ -48,42 +37,23 @@ def _say_already_running(message: str) -> None:
 
 
 def _tray(args: argparse.Namespace) -> int:
-    return run_tray(app_paths().ensure())
+    return run_tray(_composition(args))
 
 
-def run_tray(paths: AppPaths) -> int:
+def run_tray(root: Composition) -> int:
     """The tray agent until it quits: ``kassasync tray``, and ``kassasync demo tray`` on the sandbox."""
-    from kassasync.app.agent import Agent, Services
-    from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
     from kassasync.platform.single_instance import ALREADY_RUNNING, SingleInstance
 
+    paths = root.paths.ensure()
     instance = SingleInstance(paths.instance_lock)
     if not instance.acquire():
         _say_already_running(ALREADY_RUNNING)
         return 1
     try:
-        settings, problem = _load(paths)
+        settings, problem = _load(root)
         # The tray's syncs go to the same daily rotating log as the CLI's ("Se loggfilen", support bundle).
         setup_logging(paths.log_dir, settings.log_level)
-        autostart, command = default_autostart(), launch_command()
-        holder: dict[str, Agent] = {}
-
-        def run_sync(request: SyncRequest, emit: EventSink, cancel: threading.Event) -> SyncReport:
-            return make_runner(holder["agent"].settings, paths)(request, emit, cancel)
-
-        services = Services(
-            run_sync=run_sync,
-            autostart=autostart,
-            autostart_command=command,
-            login=lambda show_url, stock_module: login_with_browser(
-                holder["agent"].settings, paths, show_url=show_url, stock_module=stock_module
-            ),
-            lookups=lambda current: lookups_for(current, paths),
-            logout=lambda: logout_from_fortnox(holder["agent"].settings, paths),
-        )
-        agent = Agent(paths, settings, services, settings_problem=problem)
-        holder["agent"] = agent
-        return agent.run()
+        return root.agent(settings_problem=problem).run()
     finally:
         instance.release()
 
@@ -91,44 +61,44 @@ def run_tray(paths: AppPaths) -> int:
 def _settings(args: argparse.Namespace) -> int:
     import tkinter as tk
 
-    from kassasync.app.fortnox_link import login_with_browser, logout_from_fortnox, lookups_for
     from kassasync.ui.settings_dialog import SettingsDialog
     from kassasync.ui.settings_form import FormValues
 
-    paths = app_paths().ensure()
-    settings, _ = _load(paths)
-    autostart, command = default_autostart(), launch_command()
-    root = tk.Tk()
-    root.withdraw()  # the dialog is a Toplevel of its own, never transient() to this hidden root
+    root = _composition(args)
+    root.paths.ensure()
+    settings, _ = _load(root)
+    autostart, command = root.autostart()
+    link = root.fortnox_link
+    tk_root = tk.Tk()
+    tk_root.withdraw()  # the dialog is a Toplevel of its own, never transient() to this hidden root
 
     def save(chosen: Settings) -> None:
-        save_settings(chosen, paths.settings_file)
+        root.settings.replace(chosen)
         reconcile(chosen.autostart, autostart, command)
 
     values = FormValues.from_settings(settings, autostart_now=is_enabled(autostart, command))
     dialog = SettingsDialog(
-        root,
+        tk_root,
         values,
         base=settings,
         on_save=save,
-        login=lambda show_url, stock_module: login_with_browser(
-            settings, paths, show_url=show_url, stock_module=stock_module
-        ),
-        logout=lambda: logout_from_fortnox(settings, paths),
-        lookups=lookups_for(settings, paths),
-        lookups_after_login=lambda: lookups_for(load_settings(paths.settings_file), paths),
+        login=lambda show_url, stock_module: link.login(show_url=show_url, stock_module=stock_module),
+        logout=link.logout,
+        lookups=link.lookups(settings),
+        lookups_after_login=lambda: link.lookups(root.settings.current()),
         on_notice=lambda text: print(text, file=sys.stderr),
     )
-    dialog.top.bind("<Destroy>", lambda event: root.quit() if event.widget is dialog.top else None)
-    root.mainloop()
-    root.destroy()
+    dialog.top.bind("<Destroy>", lambda event: tk_root.quit() if event.widget is dialog.top else None)
+    tk_root.mainloop()
+    tk_root.destroy()
     return 0 if dialog.result is not None else 1
 
 
 def _autostart(args: argparse.Namespace) -> int:
-    paths = app_paths().ensure()
-    settings, problem = _load(paths)
-    autostart, command = default_autostart(), launch_command()
+    root = _composition(args)
+    root.paths.ensure()
+    settings, problem = _load(root)
+    autostart, command = root.autostart()
     if args.action == "status":
         real, remembered = is_enabled(autostart, command), settings.autostart
         print(f"Starta med Windows: {'på' if real else 'av'} (inställningen: {'på' if remembered else 'av'})")
@@ -136,7 +106,7 @@ def _autostart(args: argparse.Namespace) -> int:
     wanted = args.action == "on"
     real = reconcile(wanted, autostart, command)
     if problem is None:
-        save_settings(settings.model_copy(update={"autostart": wanted}), paths.settings_file)
+        root.settings.update(lambda current: current.model_copy(update={"autostart": wanted}))
     print(f"Starta med Windows: {'på' if real else 'av'}")
     return 0 if real == wanted else 1
 
@@ -147,7 +117,7 @@ def _quit(args: argparse.Namespace) -> int:
 
     from kassasync.platform.single_instance import SingleInstance
 
-    paths = app_paths().ensure()
+    paths = _composition(args).paths.ensure()
     instance = SingleInstance(paths.instance_lock)
     if not instance.is_held_elsewhere():
         print("Kassasync körs inte.")
@@ -168,7 +138,7 @@ def _support_bundle(args: argparse.Namespace) -> int:
     from kassasync.clock import SystemClock
     from kassasync.platform.support_bundle import create_support_bundle
 
-    paths = app_paths()
+    paths = _composition(args).paths
     path = create_support_bundle(
         Path(args.dest), log_dir=paths.log_dir, settings_file=paths.settings_file, now=SystemClock().now()
     )

@@ -7,12 +7,12 @@ import logging
 import sys
 from typing import Any
 
-from kassasync.config import load_settings, save_settings
+from kassasync.app.compose import Composition
+from kassasync.config import without_fortnox_company
 from kassasync.errors import KassasyncError
 from kassasync.fortnox.auth import logout
-from kassasync.fortnox.connect import FortnoxContext, connect_company
+from kassasync.fortnox.connect import FortnoxContext, connect_company, remembering
 from kassasync.logs import setup_logging
-from kassasync.paths import app_paths
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +30,12 @@ def register(subparsers: Any) -> None:
     status_parser.set_defaults(handler=_status)
 
 
-def _context() -> FortnoxContext:
-    paths = app_paths().ensure()
-    settings = load_settings(paths.settings_file)
-    setup_logging(paths.log_dir, settings.log_level)
-    return FortnoxContext.create(settings, paths)
+def _context(args: argparse.Namespace) -> tuple[Composition, FortnoxContext]:
+    root = Composition(args.environment)
+    root.paths.ensure()
+    settings = root.settings.load()
+    setup_logging(root.paths.log_dir, settings.log_level)
+    return root, root.fortnox(settings)
 
 
 def _fail(exc: KassasyncError) -> int:
@@ -45,10 +46,11 @@ def _fail(exc: KassasyncError) -> int:
 
 def _login(args: argparse.Namespace) -> int:
     try:
-        context = _context()
+        root, context = _context(args)
         company = connect_company(
             context, timeout_s=args.timeout, browser_opener=_open_browser, show_url=_print_login_url
         )
+        root.settings.update(remembering(company))
     except KassasyncError as exc:
         return _fail(exc)
     print(f"Kopplad till {company.company_name} ({company.organization_number}).")
@@ -75,12 +77,9 @@ def _print_login_url(url: str) -> None:
 
 def _logout(args: argparse.Namespace) -> int:
     try:
-        context = _context()
+        root, context = _context(args)
         revoked = logout(context.credentials, context.endpoints, context.store)
-        fortnox = context.settings.fortnox.model_copy(
-            update={"tenant_name": None, "organisation_number": None}
-        )
-        save_settings(context.settings.model_copy(update={"fortnox": fortnox}), context.paths.settings_file)
+        root.settings.update(without_fortnox_company)
     except KassasyncError as exc:
         return _fail(exc)
     print(
@@ -93,7 +92,7 @@ def _logout(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     try:
-        context = _context()
+        _, context = _context(args)
         fortnox = context.settings.fortnox
         tokens = context.store.load()
         if tokens is None or fortnox.tenant_name is None:

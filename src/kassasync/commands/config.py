@@ -3,7 +3,7 @@
 ``set`` changes one key and then validates the whole form exactly as the dialog's OK does
 (``ui/settings_form.validate``, with the same Fortnox checks when a company is connected), so the
 errors are the dialog's, word for word. Nothing is written unless every rule passes; then the one
-settings writer (``config.save_settings``, atomic) writes it. Exit codes: 0 saved (or shown); 1 the
+settings writer (the process's ``SettingsStore``, atomic) writes it. Exit codes: 0 saved (or shown); 1 the
 value was refused (the reason on stderr); 2 the settings file cannot be read.
 """
 
@@ -15,11 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kassasync.app.fortnox_link import lookups_for
-from kassasync.config import ReceiptsAs, Settings, load_settings, save_settings
+from kassasync.app.compose import Composition
+from kassasync.config import ReceiptsAs, Settings
 from kassasync.errors import ConfigError
-from kassasync.paths import AppPaths, app_paths
-from kassasync.platform.autostart import default_autostart, launch_command, reconcile
+from kassasync.platform.autostart import reconcile
 from kassasync.ui.settings_form import FormValues, FortnoxLookups, forced_receipts_as, validate
 
 from .config_keys import BY_NAME, KEYS, BadValue, Key, key_of_message, shown, value_of
@@ -51,21 +50,22 @@ def register(subparsers: Any) -> None:
     change.set_defaults(handler=_set)
 
 
-def _load() -> tuple[Settings, AppPaths] | None:
-    paths = app_paths().ensure()
+def _load(args: argparse.Namespace) -> tuple[Settings, Composition] | None:
+    root = Composition(args.environment)
+    root.paths.ensure()
     try:
-        return load_settings(paths.settings_file), paths
+        return root.settings.load(), root
     except ConfigError as exc:
         print(exc.user_message, file=sys.stderr)
         return None
 
 
 def _show(args: argparse.Namespace) -> int:
-    loaded = _load()
+    loaded = _load(args)
     if loaded is None:
         return 2
-    settings, paths = loaded
-    print(f"# {paths.settings_file}")
+    settings, root = loaded
+    print(f"# {root.paths.settings_file}")
     width = max(len(key.name) for key in KEYS)
     for key in KEYS:
         print(f"{key.name:<{width}}  {shown(value_of(settings, key.name))}")
@@ -95,15 +95,15 @@ def _set(args: argparse.Namespace) -> int:
     if not key.settable:
         print(f"{key.name} sätts av inloggningen (kassasync login) och ändras inte här.", file=sys.stderr)
         return 1
-    loaded = _load()
+    loaded = _load(args)
     if loaded is None:
         return 2
-    settings, paths = loaded
+    settings, root = loaded
     try:
         if key.set_form is None:
             chosen = _through_model(key, args.value, settings)
         else:
-            chosen = _through_form(key, args.value, settings, paths, offline=args.offline)
+            chosen = _through_form(key, args.value, settings, root, offline=args.offline)
     except BadValue as exc:
         print(f"{key.name}: {exc}", file=sys.stderr)
         return 1
@@ -111,9 +111,9 @@ def _set(args: argparse.Namespace) -> int:
         for line in exc.lines:
             print(line, file=sys.stderr)
         return 1
-    save_settings(chosen, paths.settings_file)
+    root.settings.replace(chosen)
     if chosen.autostart != settings.autostart:  # as the dialog's OK: the real autostart follows
-        reconcile(chosen.autostart, default_autostart(), launch_command())
+        reconcile(chosen.autostart, *root.autostart())
     for name, before, after in _changes(settings, chosen):
         print(f"{name}: {shown(before)} → {shown(after)}")
     if chosen == settings:
@@ -129,7 +129,7 @@ class _Refused(Exception):
         self.lines = lines
 
 
-def _through_form(key: Key, raw: str, settings: Settings, paths: AppPaths, *, offline: bool) -> Settings:
+def _through_form(key: Key, raw: str, settings: Settings, root: Composition, *, offline: bool) -> Settings:
     """Set the value where the dialog's widget would, then validate the whole form as OK does."""
     assert key.set_form is not None
     values = FormValues.from_settings(settings, autostart_now=settings.autostart)
@@ -137,7 +137,7 @@ def _through_form(key: Key, raw: str, settings: Settings, paths: AppPaths, *, of
     forced = forced_receipts_as(values)
     if key.name == "receipts_as" and forced is not None and values.receipts_as is not forced:
         raise _Refused([f"{key.name}: {FORCED[forced]}"])
-    lookups = FortnoxLookups() if offline else lookups_for(settings, paths)
+    lookups = FortnoxLookups() if offline else root.fortnox_link.lookups(settings)
     result = validate(values, settings, lookups)
     for field, warning in result.warnings.items():  # the key's own, and the Fortnox ones (wrong company)
         if _key_of(field) == key.name or field == "fortnox":

@@ -13,7 +13,6 @@ the settings and the receipts; it runs until "Avsluta" (or ``kassasync quit``), 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -25,11 +24,13 @@ from typing import Any
 import requests
 
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
+from kassasync.app.compose import Composition
 from kassasync.commands.report import STATE_NAMES, ProgressLine, report_lines
-from kassasync.config import FortnoxSettings, Settings, save_settings
-from kassasync.fortnox.connect import FortnoxContext, connect_company
+from kassasync.config import FortnoxSettings, Settings
+from kassasync.environment import Environment
+from kassasync.fortnox.connect import FortnoxContext, connect_company, remembering
 from kassasync.logs import setup_logging
-from kassasync.paths import HOME_ENV, AppPaths, app_paths
+from kassasync.paths import AppPaths
 from kassasync.pos.demo import make_demo_company
 from kassasync.pos.orgnr import same_organisation
 from kassasync.pos.store import company_file
@@ -61,20 +62,31 @@ class DemoShop:
 
     sandbox: RunningSandbox
     context: FortnoxContext
-    paths: AppPaths
+    root: Composition  # over the demo's own environment: its folder, the sandbox's client pair
+
+    @property
+    def paths(self) -> AppPaths:
+        return self.root.paths
 
 
 @contextmanager
-def demo_shop(home: Path) -> Iterator[DemoShop]:
-    """Start the sandbox, create the demo shop's company file and log in to the sandbox, as an owner would."""
-    os.environ[HOME_ENV] = str(home)
-    paths = app_paths().ensure()
-    setup_logging(paths.log_dir, console=False)
+def demo_shop(home: Path, environment: Environment) -> Iterator[DemoShop]:
+    """Start the sandbox, create the demo shop's company file and log in to the sandbox, as an owner would.
+    The demo's parts get their values passed (its folder, the sandbox's pair), not through the
+    process's environment."""
     with running_sandbox(seed="demo", test_mode=False, auto_approve=True) as sandbox:
+        demo_environment = environment.model_copy(
+            update={
+                "home": home,
+                "client_id": sandbox.client_id,
+                "client_secret": sandbox.client_secret,
+                "token_store": environment.token_store or "file",
+            }
+        )
+        root = Composition(demo_environment)
+        paths = root.paths.ensure()
+        setup_logging(paths.log_dir, console=False)
         print(f"Fortnox-sandlåda: {sandbox.base_url} (demoföretaget, automatiskt godkännande)")
-        os.environ["KASSASYNC_CLIENT_ID"] = sandbox.client_id
-        os.environ["KASSASYNC_CLIENT_SECRET"] = sandbox.client_secret
-        os.environ.setdefault("KASSASYNC_TOKEN_STORE", "file")
         company_dir = home / "Hornbutiken"
         company_dir.mkdir(parents=True, exist_ok=True)
         store = make_demo_company(company_file(company_dir))
@@ -87,32 +99,33 @@ def demo_shop(home: Path) -> Iterator[DemoShop]:
                 redirect_port=0,  # the sandbox's own integration accepts any loopback port
             ),
         )
-        save_settings(settings, paths.settings_file)
+        root.settings.replace(settings)
         company = store.company()
         counts = {STATE_NAMES[state]: n for state, n in store.state_counts().items() if n}
         store.close()
         print(f"Kassans företag: {company.name} ({company.organisation_number}), {company_file(company_dir)}")
         print(f"Kvitton i kön: {sum(counts.values())} ({', '.join(f'{k}: {v}' for k, v in counts.items())})")
 
-        context = FortnoxContext.create(settings, paths)
+        context = root.fortnox(settings)
         info = connect_company(context, browser_opener=_open_headlessly, timeout_s=30)
+        root.settings.update(remembering(info))
         print(f"Inloggad i Fortnox: {info.company_name} ({info.organization_number})")
         match = same_organisation(info.organization_number, company.organisation_number)
         print("Organisationsnumren stämmer." if match else "VARNING: organisationsnumren skiljer sig!")
-        yield DemoShop(sandbox, context, paths)
+        yield DemoShop(sandbox, context, root)
 
 
 def _run(args: argparse.Namespace) -> int:
     home = args.home or Path(tempfile.mkdtemp(prefix="kassasync-demo-"))
     if args.what == "tray":
         return _tray(args, home)
-    with demo_shop(home) as shop:
-        engine = SyncEngine(shop.context.settings, shop.paths)
+    with demo_shop(home, args.environment) as shop:
+        engine = shop.root.engine()
         print("\nSynkroniserar allt (hämtar från Fortnox, bokför kvittona)...")
         first = _sync(engine, SyncRequest(kind="everything", trigger="cli"))
         print("\nSynkroniserar igen: inget nytt ska bokföras...")
         second = _sync(engine, SyncRequest(trigger="cli"))
-        series_code = shop.context.settings.voucher_series
+        series_code = shop.root.settings.current().voucher_series
         series = shop.sandbox.state.tenant("demo").vouchers
         kassa = sum(len(rows) for (_, code), rows in series.items() if code == series_code)
         print(f"\nVerifikationer i serie {series_code} i Fortnox-sandlådan: {kassa}")
@@ -129,18 +142,18 @@ NO_DISPLAY = (
 
 def _tray(args: argparse.Namespace, home: Path) -> int:
     """The tray agent a shop owner sees, on the sandbox and the demo shop, until "Avsluta"."""
-    if sys.platform != "win32" and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    if sys.platform != "win32" and not args.environment.has_display:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     from kassasync.commands.app import run_tray
 
-    with demo_shop(home) as shop:
+    with demo_shop(home, args.environment) as shop:
         print(
             "\nKassasync körs nu i aktivitetsfältet mot sandlådan och demobutiken. Klicka på ikonen "
             "(Synkronisera, Inställningar, Kvitton med fel); Avsluta i menyn eller kassasync quit "
             "avslutar demon."
         )
-        code = run_tray(shop.paths)
+        code = run_tray(shop.root)
     print(f"Demon är avslutad. Loggar: {shop.paths.log_dir}")
     return code
 

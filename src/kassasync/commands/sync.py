@@ -12,14 +12,14 @@ import sys
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kassasync.app.compose import Composition
 from kassasync.clock import SystemClock, business_date
-from kassasync.config import Settings, load_settings
+from kassasync.config import Settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
-from kassasync.paths import AppPaths, app_paths
+from kassasync.pos.company_path import configured_company_db
 from kassasync.pos.records import OutboxEntry, OutboxState
-from kassasync.pos.store import PosStore, company_file
-from kassasync.sync.engine import SyncEngine
+from kassasync.pos.store import PosStore
 from kassasync.sync.events import Outcome, SyncReport, SyncRequest
 from kassasync.sync.push import awaits_summary, posts_daily_summaries
 from kassasync.words import awaiting_summary
@@ -47,24 +47,25 @@ def register(subparsers: Any) -> None:
     resend.set_defaults(handler=_resend)
 
 
-def _setup() -> tuple[Settings, AppPaths]:
-    paths = app_paths().ensure()
-    settings = load_settings(paths.settings_file)
-    setup_logging(paths.log_dir, settings.log_level)
-    return settings, paths
+def _setup(args: argparse.Namespace) -> tuple[Settings, Composition]:
+    root = Composition(args.environment)
+    root.paths.ensure()
+    settings = root.settings.load()
+    setup_logging(root.paths.log_dir, settings.log_level)
+    return settings, root
 
 
-def _run(request: SyncRequest) -> int:
+def _run(args: argparse.Namespace, request: SyncRequest) -> int:
     try:
-        settings, paths = _setup()
+        _, root = _setup(args)
     except ConfigError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
     progress = ProgressLine()
-    report = SyncEngine(settings, paths).run(request, emit=progress)
+    report = root.engine().run(request, emit=progress)
     progress.done()
     print("\n".join(report_lines(report, show_posted=50)))
-    print(f"  Logg: {paths.log_dir}")
+    print(f"  Logg: {root.paths.log_dir}")
     return exit_code(report)
 
 
@@ -76,18 +77,18 @@ def _sync(args: argparse.Namespace) -> int:
     request = SyncRequest(pull=not args.no_pull, dry_run=args.dry_run, trigger="cli")
     if args.everything:
         request = replace(request, kind="everything")
-    return _run(request)
+    return _run(args, request)
 
 
 def _open_store(settings: Settings) -> PosStore:
-    chosen = settings.company_path
-    if chosen is None:
+    path = configured_company_db(settings)
+    if path is None:
         raise ConfigError("no company file configured", user_message="Ingen kassa är vald i inställningarna.")
-    return PosStore.open(company_file(chosen) if chosen.is_dir() else chosen)
+    return PosStore.open(path)
 
 
-def _entries(failed_only: bool) -> list[OutboxEntry]:
-    return _entries_and_vat(failed_only)[0]
+def _entries(args: argparse.Namespace, failed_only: bool) -> list[OutboxEntry]:
+    return _entries_and_vat(args, failed_only)[0]
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,13 @@ class Listing:
     awaiting_summary: set[str]  # pending keys of today's open day (Dagssammandrag): not a problem
 
 
-def _entries_and_vat(failed_only: bool) -> tuple[list[OutboxEntry], dict[str, int]]:
-    listing = _listing(failed_only)
+def _entries_and_vat(args: argparse.Namespace, failed_only: bool) -> tuple[list[OutboxEntry], dict[str, int]]:
+    listing = _listing(args, failed_only)
     return listing.entries, listing.vat_differences
 
 
-def _listing(failed_only: bool) -> Listing:
-    settings, _ = _setup()
+def _listing(args: argparse.Namespace, failed_only: bool) -> Listing:
+    settings, _ = _setup(args)
     with _open_store(settings) as store:
         differences = {
             key: check.vat_difference_ore for key, check in store.invoice_vat_differences().items()
@@ -134,7 +135,7 @@ def _awaiting_summary(store: PosStore, settings: Settings, entries: list[OutboxE
 
 def _receipts(args: argparse.Namespace) -> int:
     try:
-        listing = _listing(args.failed)
+        listing = _listing(args, args.failed)
     except KassasyncError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
@@ -159,7 +160,7 @@ def _receipts(args: argparse.Namespace) -> int:
 
 def _resend(args: argparse.Namespace) -> int:
     try:
-        failed = {entry.receipt for entry in _entries(True)}
+        failed = {entry.receipt for entry in _entries(args, True)}
     except KassasyncError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
@@ -171,5 +172,5 @@ def _resend(args: argparse.Namespace) -> int:
     if not wanted:
         print("Inga kvitton att skicka igen.")
         return 1 if unknown else 0
-    code = _run(SyncRequest(pull=False, resend=wanted, trigger="cli"))
+    code = _run(args, SyncRequest(pull=False, resend=wanted, trigger="cli"))
     return 1 if unknown else code

@@ -14,33 +14,38 @@ both. It is two form POSTs with HTTP Basic, simpler to read than the adapter.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import threading
 import webbrowser
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from filelock import FileLock, Timeout
 
 from kassasync.clock import Clock, SystemClock
-from kassasync.config import FortnoxSettings
-from kassasync.errors import ConfigError
-from kassasync.fortnox.baked import BakedClient, read_baked
+from kassasync.fortnox.credentials import (  # re-exported: the login's vocabulary
+    CLIENT_ID_ENV as CLIENT_ID_ENV,
+)
+from kassasync.fortnox.credentials import (
+    CLIENT_SECRET_ENV as CLIENT_SECRET_ENV,
+)
+from kassasync.fortnox.credentials import (
+    ClientCredentials as ClientCredentials,
+)
+from kassasync.fortnox.credentials import (
+    OAuthEndpoints as OAuthEndpoints,
+)
 from kassasync.fortnox.errors import FortnoxUnavailable, LoginFailed, LoginRequired, parse_error_body
 from kassasync.fortnox.tokens import TokenSet, TokenStore
 from kassasync.logs import register_secret
 
 log = logging.getLogger(__name__)
 
-CLIENT_ID_ENV = "KASSASYNC_CLIENT_ID"
-CLIENT_SECRET_ENV = "KASSASYNC_CLIENT_SECRET"
 SCOPES: tuple[str, ...] = (
     "companyinformation",
     "bookkeeping",
@@ -71,61 +76,6 @@ def missing_scopes(tokens: TokenSet | None, stock_module: bool) -> list[str]:
 REFRESH_MARGIN_S = 300.0  # refresh this long before expiry, so a request never carries a dying token
 LOCK_TIMEOUT_S = 60.0
 TOKEN_TIMEOUT = (5.0, 30.0)
-
-
-MISSING_CREDENTIALS = (
-    "Kassasync saknar sina uppgifter för Fortnox (klient-id och hemlighet): den här versionen byggdes "
-    "utan dem. Installera Kassasync från leverantörens installationsfil eller kontakta support."
-)
-
-
-@dataclass(frozen=True)
-class ClientCredentials:
-    client_id: str
-    client_secret: str
-
-    @classmethod
-    def from_environment(
-        cls, settings: FortnoxSettings, *, baked: BakedClient | Literal["read"] | None = "read"
-    ) -> ClientCredentials:
-        """The integration's pair: the environment (support and tests override with it), else what the
-        Windows build baked in, else a clear Swedish error.
-
-        The secret decides where the pair comes from, so an id and a secret of two integrations are
-        never mixed: with ``KASSASYNC_CLIENT_SECRET`` set, the id is ``KASSASYNC_CLIENT_ID``, else
-        ``fortnox.client_id`` in the settings, else the baked id; without it, the baked pair as it is.
-        """
-        found = read_baked() if baked == "read" else baked
-        env_secret = os.environ.get(CLIENT_SECRET_ENV)
-        if env_secret:
-            baked_id = found.client_id if found is not None else None
-            client_id = os.environ.get(CLIENT_ID_ENV) or settings.client_id or baked_id
-            client_secret: str | None = env_secret
-        elif found is not None:
-            client_id, client_secret = found.client_id, found.client_secret
-        else:
-            client_id, client_secret = None, None
-        if not client_id or not client_secret:
-            raise ConfigError(
-                f"Fortnox client id/secret missing: none baked into this build, and {CLIENT_ID_ENV} / "
-                f"{CLIENT_SECRET_ENV} not set",
-                user_message=MISSING_CREDENTIALS,
-            )
-        register_secret(client_secret)
-        return cls(client_id, client_secret)
-
-
-@dataclass(frozen=True)
-class OAuthEndpoints:
-    authorize_url: str
-    token_url: str
-    revoke_url: str
-
-    @classmethod
-    def under(cls, auth_url: str) -> OAuthEndpoints:
-        """``https://apps.fortnox.se/oauth-v1`` (or the sandbox's ``…/oauth-v1``)."""
-        base = auth_url.rstrip("/")
-        return cls(f"{base}/auth", f"{base}/token", f"{base}/revoke")
 
 
 def _token_post(

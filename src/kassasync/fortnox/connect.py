@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass
 
 from kassasync.clock import Clock, SystemClock
-from kassasync.config import Settings, load_settings, save_settings
+from kassasync.config import Settings, with_fortnox_company
+from kassasync.environment import Environment
 from kassasync.fortnox.auth import (
     BrowserOpener,
     ClientCredentials,
@@ -29,6 +30,7 @@ from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S, shared_
 from kassasync.fortnox.tokens import TokenStore, choose_token_store
 from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
+from kassasync.settings_store import Change
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +52,18 @@ class FortnoxContext:
         settings: Settings,
         paths: AppPaths,
         *,
+        environment: Environment,
         store: TokenStore | None = None,
         clock: Clock | None = None,
     ) -> FortnoxContext:
+        """``environment``: the process's, read once at the entry point (client pair, token store)."""
         paths.ensure()
-        credentials = ClientCredentials.from_environment(settings.fortnox)
+        credentials = ClientCredentials.from_environment(settings.fortnox, environment)
         if store is None:
             store = choose_token_store(
-                paths.token_file, f"{settings.fortnox.api_url}|{credentials.client_id}"
+                paths.token_file,
+                f"{settings.fortnox.api_url}|{credentials.client_id}",
+                forced=environment.token_store,
             )
         return cls(
             settings=settings,
@@ -96,18 +102,18 @@ def connect_company(
     timeout_s: float = 300.0,
     show_url: UrlShower | None = None,
 ) -> CompanyInformation:
-    """Log in through the browser, read which company the token belongs to, and remember it in settings.
+    """Log in through the browser and read which company the token belongs to; the caller remembers it
+    (``settings_store.update(remembering(company))``): this writes no settings.
 
-    The scopes follow the mode: with Lagermodul on (here or in the saved settings: the dialog may have
-    just saved it) the login also asks for ``warehouse``."""
-    on_disk = load_settings(context.paths.settings_file)
+    The scopes follow the mode: with Lagermodul on in ``context.settings`` (the caller's newest, or the
+    dialog's ticked box) the login also asks for ``warehouse``."""
     login(
         context.credentials,
         context.endpoints,
         context.store,
         redirect_port=context.settings.fortnox.redirect_port,
         browser_opener=browser_opener,
-        scopes=login_scopes(context.settings.stock_module or on_disk.stock_module),
+        scopes=login_scopes(context.settings.stock_module),
         timeout_s=timeout_s,
         clock=context.clock,
         show_url=show_url,
@@ -117,14 +123,13 @@ def connect_company(
         company = client.company_information()
     finally:
         client.close()
-    current = load_settings(context.paths.settings_file)
-    fortnox = current.fortnox.model_copy(
-        update={"tenant_name": company.company_name, "organisation_number": company.organization_number}
-    )
-    context.settings = current.model_copy(update={"fortnox": fortnox})
-    save_settings(context.settings, context.paths.settings_file)
     log.info("connected to Fortnox company %s (%s)", company.company_name, company.organization_number)
     return company
+
+
+def remembering(company: CompanyInformation) -> Change:
+    """The settings change that remembers the company a login connected."""
+    return lambda settings: with_fortnox_company(settings, company.company_name, company.organization_number)
 
 
 def check_login_scopes(context: FortnoxContext) -> None:

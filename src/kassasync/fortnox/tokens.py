@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -181,10 +180,15 @@ def keyring_usable(backend: Any) -> bool:
 
 
 def choose_token_store(
-    token_file: Path, account: str, *, backend: Any = None, platform: str = sys.platform
+    token_file: Path,
+    account: str,
+    *,
+    forced: str = "",
+    backend: Any = None,
+    platform: str = sys.platform,
 ) -> TokenStore:
-    """The keyring when usable; else the private file, except on Windows where that is refused."""
-    forced = os.environ.get(STORE_ENV, "").strip().lower()
+    """The keyring when usable; else the private file, except on Windows where that is refused.
+    ``forced``: ``Environment.token_store`` ("file" or "keyring", from ``KASSASYNC_TOKEN_STORE``)."""
     if forced == "file":
         log.info("token store: %s (chosen by %s)", token_file, STORE_ENV)
         return FileTokenStore(token_file)

@@ -91,14 +91,15 @@ class WindowsRunKey:
             reg.CloseKey(key)
 
 
-def xdg_config_home() -> Path:
-    configured = os.environ.get("XDG_CONFIG_HOME")
-    return Path(configured) if configured else Path.home() / ".config"
+def xdg_config_home(configured: Path | None) -> Path:
+    """``configured``: ``Environment.xdg_config_home`` (``XDG_CONFIG_HOME``)."""
+    return configured if configured is not None else Path.home() / ".config"
 
 
 class XdgAutostart:
     def __init__(self, config_home: Path | None = None) -> None:
-        self.path = (config_home or xdg_config_home()) / "autostart" / XDG_DESKTOP_FILE
+        """``config_home``: the XDG config folder (``xdg_config_home``); ~/.config when None."""
+        self.path = xdg_config_home(config_home) / "autostart" / XDG_DESKTOP_FILE
 
     def command(self) -> str | None:
         try:
@@ -142,12 +143,13 @@ def launch_command(executable: str | None = None, frozen: bool | None = None) ->
     return shlex.join(parts)
 
 
-def default_autostart() -> Autostart:
+def default_autostart(xdg_config: Path | None) -> Autostart:
+    """The Run key on Windows; the XDG entry under ``xdg_config`` (``XDG_CONFIG_HOME``) elsewhere."""
     if sys.platform == "win32":
         import winreg
 
         return WindowsRunKey(winreg)
-    return XdgAutostart()
+    return XdgAutostart(xdg_config)
 
 
 def reconcile(wanted: bool, autostart: Autostart, command: str) -> bool:

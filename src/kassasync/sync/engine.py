@@ -21,14 +21,10 @@ from kassasync.clock import Clock, SystemClock
 from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import KassasyncError, RunAborted
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.fortnox.connect import FortnoxContext, check_login_scopes
 from kassasync.fortnox.errors import LoginRequired
-from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
-from kassasync.fortnox.tokens import TokenStore
-from kassasync.fortnox.transport import ClientOptions
 from kassasync.paths import AppPaths
 from kassasync.pos.records import OutboxState
-from kassasync.pos.store import PosStore, company_file
+from kassasync.pos.store import PosStore
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.events import (
     EventSink,
@@ -116,34 +112,43 @@ class _Run:
         self.pushes.clear()
 
 
+OpenCompany = Callable[[Settings], PosStore]
+MakeClient = Callable[[Settings], FortnoxClient]
+
+
 class SyncEngine:
+    """One run at a time; its collaborators come from factories (``sync/collaborators.py`` makes the
+    usual ones): the settings are read when a run starts, so a run follows the latest saved choices."""
+
     def __init__(
         self,
-        settings: Settings,
+        settings: Callable[[], Settings],
         paths: AppPaths,
         *,
+        open_company: OpenCompany,
+        make_client: MakeClient,
         clock: Clock | None = None,
-        token_store: TokenStore | None = None,
-        rate_limit: int = DEFAULT_LIMIT,
-        rate_window_s: float = DEFAULT_WINDOW_S,
         reconcile_after_s: float = RECONCILE_AFTER_S,
-        client_options: ClientOptions | None = None,
         push_during_pull_s: float | None = None,
     ) -> None:
-        self.settings, self.paths = settings, paths
+        self.current_settings, self.paths = settings, paths
+        self.open_company, self.make_client = open_company, make_client
         self.clock = clock or SystemClock()
-        self.token_store = token_store
-        self.rate_limit, self.rate_window_s = rate_limit, rate_window_s
         self.reconcile_after_s = reconcile_after_s
-        self.client_options = client_options
-        self.push_during_pull_s = (
-            push_every_s(settings.schedule) if push_during_pull_s is None else push_during_pull_s
-        )
+        self.push_during_pull_s_given = push_during_pull_s
+        self.settings = settings()
+        self.push_during_pull_s = self._push_every()
+
+    def _push_every(self) -> float:
+        given = self.push_during_pull_s_given
+        return push_every_s(self.settings.schedule) if given is None else given
 
     def run(
         self, request: SyncRequest, emit: EventSink = _ignore, cancel: threading.Event | None = None
     ) -> SyncReport:
         started = time.monotonic()
+        self.settings = self.current_settings()  # this run's settings, whoever saved them last
+        self.push_during_pull_s = self._push_every()
         run = _Run(request)
         emit(SyncStarted(request))
         log.info("=== sync start: %s ===", _describe(request))
@@ -173,15 +178,9 @@ class SyncEngine:
     def _locked_run(self, run: _Run, emit: EventSink, cancel: threading.Event) -> int:
         client: FortnoxClient | None = None
         try:
-            store = self._open_store()
+            store = self.open_company(self.settings)
             with store:
-                context = FortnoxContext.create(
-                    self.settings, self.paths, store=self.token_store, clock=self.clock
-                )
-                check_login_scopes(context)
-                client = context.client(
-                    rate_limit=self.rate_limit, rate_window_s=self.rate_window_s, options=self.client_options
-                )
+                client = self.make_client(self.settings)
                 try:
                     self._sync(run, store, client, self._progress(emit), cancel)
                 finally:  # a run stopped midway still reports what it posted
@@ -304,18 +303,6 @@ class SyncEngine:
         return AccountPlan.from_company(
             store.predefined_accounts(), self.settings.payment_methods, mode=self.settings.integration_mode
         )
-
-    def _open_store(self) -> PosStore:
-        chosen = self.settings.company_path
-        if chosen is None:
-            raise NotConfigured("no company file is configured")
-        path = company_file(chosen) if chosen.is_dir() else chosen
-        if not path.is_file():
-            raise NotConfigured(
-                f"company file {path} does not exist",
-                user_message=f"Kassans företagsfil finns inte: {path}. Välj den igen i inställningarna.",
-            )
-        return PosStore.open(path, clock=self.clock)
 
     def _progress(self, emit: EventSink) -> Callable[[str, int, int | None], None]:
         """Progress events with the time left, from each step's pace since its first event."""

@@ -13,16 +13,15 @@ from pathlib import Path
 
 from kassasync.config import Settings
 from kassasync.paths import AppPaths
-from kassasync.pos.store import company_file
+from kassasync.pos.company_path import configured_company_db
 
 SUFFIX = ".sync-lock"
 
 
 def sync_lock_path(settings: Settings, paths: AppPaths) -> Path:
-    chosen = settings.company_path
-    if chosen is None:
+    path = configured_company_db(settings)
+    if path is None:
         return paths.ensure().sync_lock
-    path = company_file(chosen) if chosen.is_dir() else chosen
     if not path.parent.is_dir():  # the engine reports the missing company file; lock per user till then
         return paths.ensure().sync_lock
     return path.with_name(path.name + SUFFIX)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kassasync.errors import KassasyncError
-from kassasync.pos.store import COMPANY_FILE_NAME
+from kassasync.pos.company_path import company_db_path
 
 
 class CompanyFileUnreadable(KassasyncError):
@@ -27,8 +27,7 @@ class CompanyInfo:
 
 def resolve_company_file(text: str) -> Path:
     """The user may pick the folder or the file itself; both mean the folder's kassa.db."""
-    path = Path(text.strip()).expanduser()
-    return path / COMPANY_FILE_NAME if path.is_dir() else path
+    return company_db_path(Path(text.strip()))
 
 
 def read_company(path: Path) -> CompanyInfo:

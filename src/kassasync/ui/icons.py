@@ -1,12 +1,12 @@
 """The tray's images, loaded from the PNGs that assets/make_icons.py draws.
 
-Found in ``KASSASYNC_ASSETS`` if set, else in a PyInstaller bundle's ``assets/icons``, else in the source
-checkout's ``assets/icons``. Images are cached: the spinner asks for a frame eight times a second.
+Found where the composition root points (``use_assets``: ``KASSASYNC_ASSETS``) if set, else in a
+PyInstaller bundle's ``assets/icons``, else in the source checkout's ``assets/icons``. Images are
+cached: the spinner asks for a frame eight times a second.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import cache
 from pathlib import Path
@@ -25,10 +25,18 @@ class IconsMissing(KassasyncError):
     default_user_message = "Kassasyncs ikoner saknas. Installera programmet på nytt."
 
 
+_assets: list[Path] = []  # the composition root's KASSASYNC_ASSETS, if given (use_assets)
+
+
+def use_assets(folder: Path | None) -> None:
+    """Take the icons from ``folder``/icons (``Environment.assets``), set once at start before any icon."""
+    _assets[:] = [] if folder is None else [folder]
+    _load.cache_clear()
+
+
 def icons_dir() -> Path:
-    configured = os.environ.get(ASSETS_ENV)
-    if configured:
-        return Path(configured) / "icons"
+    if _assets:
+        return _assets[0] / "icons"
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "assets" / "icons"

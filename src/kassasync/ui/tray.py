@@ -54,10 +54,12 @@ _Request = _Show | _Notify | _Stop
 
 
 class Tray:
-    def __init__(self, on_action: Callable[[Action], None], *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, on_action: Callable[[Action], None], *, clock: Clock | None = None, backend: str | None = None
+    ) -> None:
         self._on_action = on_action
         self._clock: Clock = clock or SystemClock()
-        self._pystray, icon_class = load_pystray()
+        self._pystray, icon_class = load_pystray(backend)  # backend: Environment.pystray_backend
         self._lock = threading.Lock()
         self._view = render(AppState(), self._clock.now())
         self._requests: queue.Queue[_Request] = queue.Queue()

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
 from functools import cache
 from typing import Any
 
-log = logging.getLogger(__name__)
+from kassasync.environment import steer_pystray
 
-BACKEND_ENV = "PYSTRAY_BACKEND"
+log = logging.getLogger(__name__)
 
 
 def gtk_available() -> bool:
@@ -36,11 +35,11 @@ def gtk_available() -> bool:
     return True
 
 
-def choose_backend() -> str | None:
-    """The backend to ask pystray for; None leaves pystray's own choice (Windows, macOS)."""
-    chosen = os.environ.get(BACKEND_ENV)
-    if chosen:
-        return chosen
+def choose_backend(configured: str | None) -> str | None:
+    """The backend to ask pystray for (``configured``: ``Environment.pystray_backend``); None leaves
+    pystray's own choice (Windows, macOS)."""
+    if configured:
+        return configured
     if sys.platform.startswith("linux") and gtk_available():
         return "gtk"
     return None
@@ -88,11 +87,11 @@ def _gtk_icon(base: Any) -> Any:
 
 
 @cache
-def load_pystray() -> tuple[Any, Any]:
+def load_pystray(configured: str | None = None) -> tuple[Any, Any]:
     """pystray and the icon class to use: ``(module, Icon)``."""
-    backend = choose_backend()
+    backend = choose_backend(configured)
     if backend:
-        os.environ[BACKEND_ENV] = backend
+        steer_pystray(backend)
     if backend == "gtk":
         from gi.repository import GLib
 

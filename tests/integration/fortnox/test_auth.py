@@ -18,13 +18,15 @@ import requests
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
 from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, Settings, load_settings, save_settings
+from kassasync.environment import read_environment
 from kassasync.fortnox.auth import ClientCredentials, OAuthEndpoints, TokenManager, login, logout
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.fortnox.connect import FortnoxContext, connect_company
+from kassasync.fortnox.connect import FortnoxContext, connect_company, remembering
 from kassasync.fortnox.errors import FortnoxUnavailable, LoginFailed, LoginRequired
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.logs import setup_logging
 from kassasync.paths import app_paths
+from kassasync.settings_store import SettingsStore
 
 from .conftest import MakeClient, RecordingStore
 
@@ -54,7 +56,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: RunningSandbo
     monkeypatch.setenv("KASSASYNC_CLIENT_ID", sandbox.client_id)
     monkeypatch.setenv("KASSASYNC_CLIENT_SECRET", sandbox.client_secret)
     monkeypatch.setenv("KASSASYNC_TOKEN_STORE", "file")
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     fortnox = FortnoxSettings(
         api_url=sandbox.api_url, auth_url=sandbox.base_url + "/oauth-v1", redirect_port=0
     )
@@ -66,17 +68,18 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: RunningSandbo
 def run_log(home: Path) -> Iterator[Path]:
     root = logging.getLogger()
     before = list(root.handlers), root.level
-    handler = setup_logging(app_paths().log_dir, "DEBUG")
-    yield app_paths().log_dir
+    handler = setup_logging(app_paths(read_environment().home).log_dir, "DEBUG")
+    yield app_paths(read_environment().home).log_dir
     root.removeHandler(handler)
     handler.close()
     root.setLevel(before[1])
 
 
 def test_login_headless_stores_tokens_and_remembers_the_company(home: Path, sandbox: RunningSandbox) -> None:
-    paths = app_paths()
-    context = FortnoxContext.create(load_settings(paths.settings_file), paths)
+    paths = app_paths(read_environment().home)
+    context = FortnoxContext.create(load_settings(paths.settings_file), paths, environment=read_environment())
     company = connect_company(context, browser_opener=HeadlessBrowser(), timeout_s=10)
+    SettingsStore(paths.settings_file).update(remembering(company))  # the caller stores it, as the CLI
     assert company.company_name == "Hörnbutiken i Sundsvall AB"
     saved = load_settings(paths.settings_file).fortnox
     assert (saved.tenant_name, saved.organisation_number) == ("Hörnbutiken i Sundsvall AB", "556123-4567")
@@ -235,9 +238,11 @@ def test_logout_revokes_the_refresh_token_and_forgets_it(
 def test_the_log_of_a_whole_run_holds_no_token_code_or_secret(
     home: Path, run_log: Path, sandbox: RunningSandbox
 ) -> None:
-    paths = app_paths()
+    paths = app_paths(read_environment().home)
     store = RecordingStore(paths.token_file)
-    context = FortnoxContext.create(load_settings(paths.settings_file), paths, store=store)
+    context = FortnoxContext.create(
+        load_settings(paths.settings_file), paths, environment=read_environment(), store=store
+    )
     browser = HeadlessBrowser()
     connect_company(context, browser_opener=browser, timeout_s=10)
     client = context.client()

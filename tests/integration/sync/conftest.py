@@ -21,6 +21,7 @@ import requests
 from fortnox_sandbox.tenant import Tenant
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
 from kassasync.config import FortnoxSettings, Settings
+from kassasync.environment import read_environment
 from kassasync.fortnox.auth import ClientCredentials, OAuthEndpoints, login, login_scopes
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.fortnox.transport import ClientOptions
@@ -29,6 +30,7 @@ from kassasync.pos.demo import make_demo_company
 from kassasync.pos.records import OutboxState
 from kassasync.pos.store import PosStore, company_file
 from kassasync.sync.bookkeeping import key_marker
+from kassasync.sync.collaborators import engine_for
 from kassasync.sync.engine import SyncEngine
 from kassasync.sync.events import EventSink, SyncReport, SyncRequest
 
@@ -60,7 +62,9 @@ class Shop:
         options.setdefault("rate_window_s", 1.0)
         options.setdefault("reconcile_after_s", 0.0)
         options.setdefault("client_options", FAST)
-        return SyncEngine(self.settings, self.paths, token_store=self.token_store, **options)
+        return engine_for(
+            self.settings, self.paths, read_environment(), token_store=self.token_store, **options
+        )
 
     def sync(
         self, emit: EventSink | None = None, engine: SyncEngine | None = None, **request: Any
@@ -129,7 +133,7 @@ def make_shop(sandbox: RunningSandbox, home: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("KASSASYNC_CLIENT_ID", sandbox.client_id)
     monkeypatch.setenv("KASSASYNC_CLIENT_SECRET", sandbox.client_secret)
     monkeypatch.setenv("KASSASYNC_TOKEN_STORE", "file")
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     company_dir = home / "butik"
     company_dir.mkdir(parents=True)
     make_demo_company(company_file(company_dir), days=days).close()

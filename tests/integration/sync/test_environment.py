@@ -10,6 +10,7 @@ import pytest
 
 from kassasync.cli import main
 from kassasync.clock import STOCKHOLM
+from kassasync.environment import read_environment
 from kassasync.logs import log_file_for, setup_logging
 from kassasync.pos import store as store_module
 from kassasync.pos.records import OutboxState
@@ -74,18 +75,25 @@ def test_a_corrupt_settings_file_is_reported_in_swedish_and_never_overwritten(
 def test_a_dialog_login_with_lagermodul_ticked_but_not_saved_asks_for_the_warehouse_scope(shop: Shop) -> None:
     """The owner ticks Lagermodul, then logs in, then presses OK: the first sync must not need a
     second login (the saved settings still say no Lagermodul while the login runs)."""
-    from kassasync.app.fortnox_link import login_with_browser
+    from kassasync.app.fortnox_link import FortnoxLink
     from kassasync.fortnox.connect import FortnoxContext, check_login_scopes
     from kassasync.fortnox.tokens import FileTokenStore
+    from kassasync.settings_store import SettingsStore
 
     from .conftest import follow_in_browser
 
     assert not shop.settings.stock_module
-    login_with_browser(
-        shop.settings, shop.paths, browser_opener=follow_in_browser, timeout_s=10, stock_module=True
+    settings = SettingsStore(shop.paths.settings_file)
+    settings.assume(shop.settings)  # the agent's store: the settings saved still say no Lagermodul
+    FortnoxLink(settings, shop.paths, read_environment()).login(
+        browser_opener=follow_in_browser, timeout_s=10, stock_module=True
     )
 
     tokens = FileTokenStore(shop.paths.token_file).load()
     assert tokens is not None and "warehouse" in tokens.scope.split()
     shop.configure(stock_module=True)
-    check_login_scopes(FortnoxContext.create(shop.settings, shop.paths, store=shop.token_store))  # no raise
+    check_login_scopes(
+        FortnoxContext.create(
+            shop.settings, shop.paths, environment=read_environment(), store=shop.token_store
+        )
+    )  # no raise

@@ -14,6 +14,7 @@ import requests
 
 from kassasync.clock import STOCKHOLM
 from kassasync.config import save_settings
+from kassasync.environment import read_environment
 from kassasync.fortnox.connect import FortnoxContext, connect_company
 from kassasync.fortnox.ratelimit import shared_limiter
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
@@ -70,7 +71,7 @@ def test_no_token_code_or_secret_reaches_a_log_or_the_support_bundle_after_a_fau
     shared_limiter(shop.sandbox.api_url, shop.sandbox.client_id, limit=10_000, window_s=1.0)
     store = RecordingStore(shop.paths.token_file)
     browser = Browser()
-    context = FortnoxContext.create(shop.settings, shop.paths, store=store)
+    context = FortnoxContext.create(shop.settings, shop.paths, environment=read_environment(), store=store)
     connect_company(context, browser_opener=browser, timeout_s=10)
     shop.token_store = store
     shop.sandbox.inject("GET", "/3/articles", "status", status=500, count=1)
@@ -105,7 +106,7 @@ def test_no_token_code_or_secret_reaches_a_log_or_the_support_bundle_after_a_fau
 
 def test_the_login_listener_takes_one_code_and_closes(shop: Shop) -> None:
     browser = Browser()
-    context = FortnoxContext.create(shop.settings, shop.paths)
+    context = FortnoxContext.create(shop.settings, shop.paths, environment=read_environment())
     connect_company(context, browser_opener=browser, timeout_s=10)
 
     with pytest.raises(requests.ConnectionError):

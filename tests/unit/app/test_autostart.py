@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kassasync.environment import read_environment
 from kassasync.platform.autostart import WindowsRunKey, XdgAutostart, is_enabled, launch_command, reconcile
 from kassasync.platform.constants import RUN_KEY_PATH, RUN_VALUE_NAME
 
@@ -111,7 +112,7 @@ def test_a_run_value_of_the_wrong_type_counts_as_off() -> None:
 
 def test_xdg_entry_honours_xdg_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
-    entry = XdgAutostart()
+    entry = XdgAutostart(read_environment().xdg_config_home)
     assert entry.path == tmp_path / "cfg" / "autostart" / "kassasync.desktop"
     command = launch_command("/opt/kassa sync/bin/python", frozen=False)
     assert reconcile(True, entry, command) is True

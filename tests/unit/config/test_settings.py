@@ -13,6 +13,7 @@ from kassasync.config import (
     load_settings,
     save_settings,
 )
+from kassasync.environment import read_environment
 from kassasync.errors import ConfigError
 from kassasync.paths import app_paths
 
@@ -80,7 +81,7 @@ def test_the_settings_log_and_state_folders_are_the_users_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KASSASYNC_HOME", str(tmp_path / "home"))
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     save_settings(Settings(), paths.settings_file)
     for folder in (paths.config_dir, paths.log_dir, paths.state_dir):
         assert folder.stat().st_mode & 0o777 == 0o700, folder

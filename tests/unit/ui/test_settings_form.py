@@ -16,6 +16,7 @@ from kassasync.config import (
     Schedule,
     Settings,
 )
+from kassasync.environment import read_environment
 from kassasync.errors import RunAborted
 from kassasync.fortnox.auth import SCOPES
 from kassasync.pos.orgnr import same_organisation
@@ -249,20 +250,22 @@ def test_lagermodul_after_a_login_without_the_warehouse_scope_says_a_new_login_i
 ) -> None:
     from datetime import datetime
 
-    from kassasync.app.fortnox_link import lookups_for
+    from kassasync.app.fortnox_link import FortnoxLink
     from kassasync.clock import STOCKHOLM
     from kassasync.config import FortnoxSettings
     from kassasync.fortnox.tokens import FileTokenStore, TokenSet
     from kassasync.paths import app_paths
+    from kassasync.settings_store import SettingsStore
 
     for name, value in (("HOME", str(tmp_path / "home")), ("CLIENT_ID", "id"), ("CLIENT_SECRET", "s")):
         monkeypatch.setenv(f"KASSASYNC_{name}", value)
     monkeypatch.setenv("KASSASYNC_TOKEN_STORE", "file")
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     body = {"access_token": "a", "refresh_token": "r", "expires_in": 3600, "scope": granted}
     FileTokenStore(paths.token_file).save(TokenSet.from_response(body, datetime.now(tz=STOCKHOLM)))
     settings = Settings(fortnox=FortnoxSettings(tenant_name="Hörnbutiken", organisation_number="556123-4567"))
-    online = lookups_for(settings, paths)  # only the token is read: no request to Fortnox here
+    link = FortnoxLink(SettingsStore(paths.settings_file), paths, read_environment())
+    online = link.lookups(settings)  # only the token is read: no request to Fortnox here
     lookups = FortnoxLookups(login_lacks_warehouse=online.login_lacks_warehouse)
 
     result = validate(filled(company_file, stock_module=stock), settings, lookups)
