@@ -301,9 +301,7 @@ class SyncEngine:
         return pusher.result.sold_articles
 
     def _account_plan(self, store: PosStore) -> AccountPlan:
-        return AccountPlan.from_company(
-            store.predefined_accounts(), self.settings.payment_methods, mode=self.settings.integration_mode
-        )
+        return AccountPlan.from_company(store.predefined_accounts(), self.settings.payment_methods)
 
     def _open_store(self) -> PosStore:
         chosen = self.settings.company_path
