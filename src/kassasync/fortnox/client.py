@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 
 from kassasync.clock import STOCKHOLM
-from kassasync.fortnox.errors import NotFound
 from kassasync.fortnox.models import (
     Account,
     Article,
@@ -28,7 +27,6 @@ from kassasync.fortnox.models import (
     ModeOfPayment,
     PredefinedAccount,
     Price,
-    PriceList,
     StockBalance,
     Voucher,
     VoucherSeries,
@@ -111,9 +109,6 @@ class FortnoxClient(FortnoxTransport):
     def get_article(self, article_number: str) -> Article:
         return Article.model_validate(self.request("GET", path("articles", article_number))["Article"])
 
-    def price_lists(self) -> list[PriceList]:
-        return [PriceList.model_validate(r) for page in self.pages("pricelists", "PriceLists") for r in page]
-
     def iter_prices(self, price_list: str, lastmodified: datetime | None = None) -> Iterator[Price]:
         """Every price of one list (``prices/sublist/{list}``: works though the spec omits it, §5.9)."""
         for page in self.pages(path("prices", "sublist", price_list), "Prices", _since(lastmodified)):
@@ -156,12 +151,6 @@ class FortnoxClient(FortnoxTransport):
         }
         for page in self.pages(path("vouchers", "sublist", series), "Vouchers", params):
             yield from (Voucher.model_validate(row) for row in page)
-
-    def get_voucher(self, series: str, number: int, financial_year: int) -> Voucher:
-        reply = self.request(
-            "GET", path("vouchers", series, number), params={"financialyear": financial_year}
-        )
-        return Voucher.model_validate(reply["Voucher"])
 
     # Invoices and payments -----------------------------------------------------------------------
 
@@ -214,10 +203,3 @@ class FortnoxClient(FortnoxTransport):
     def bookkeep_invoice_payment(self, number: str) -> InvoicePayment:
         reply = self.request("PUT", path("invoicepayments", number, "bookkeep"))
         return InvoicePayment.model_validate(reply["InvoicePayment"])
-
-    def article_exists(self, article_number: str) -> bool:
-        try:
-            self.get_article(article_number)
-        except NotFound:
-            return False
-        return True

@@ -142,12 +142,13 @@ class FortnoxTransport:
         *,
         params: Mapping[str, Any] | None = None,
         body: Any = None,
-        idempotent: bool | None = None,
     ) -> Any:
-        """``resource`` is already escaped (use ``path(...)``), relative to the API URL or absolute."""
+        """``resource`` is already escaped (use ``path(...)``), relative to the API URL or absolute.
+
+        Only GET, HEAD, PUT and DELETE are retried after they may have been sent; a POST creates, so its lost
+        answer is ``OutcomeUnknown`` and the caller reconciles."""
         method = method.upper()
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
+        idempotent = method in IDEMPOTENT_METHODS
         url = resource if resource.startswith("http") else f"{self.api_url}/{resource.lstrip('/')}"
         data = None if body is None else encode_json(body)
         failures = auth_retries = waits = 0

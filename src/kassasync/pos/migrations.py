@@ -11,6 +11,8 @@ History:
      (a gift card sold is a liability, not a sale: bookkeeping rule 6).
   3  ``invoice_checks`` (Fortnox's created invoice compared with the receipt) and ``invoice_payments``
      (each payment as sent, matched by exactly that on resume).
+  4  ``summaries`` (the daily summaries posted, one row per register and day). The summary state that
+     version 3 kept in ``sync_cursors`` (``summary:K1:2026-11-27`` → the voucher) moves into it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from kassasync.errors import KassasyncError
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
+
+# sync_cursors rows in which version 3 kept a posted summary: summary:{register}:{YYYY-MM-DD}
+_V3_SUMMARY = "summary:*:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 
 
 class SchemaTooNew(KassasyncError):
@@ -49,8 +54,22 @@ def _to_v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _to_v4(conn: sqlite3.Connection) -> None:
+    script = schema_sql(4).split("-- Daily summaries (schema version 4)", 1)[1]
+    for statement in _statements(script.split("\n", 1)[1]):
+        conn.execute(statement)
+    # "summary:" is 8 characters and the day 10, so the register code is what lies between.
+    conn.execute(
+        "INSERT INTO summaries (register_code, day, fortnox_ref, posted_at) "
+        "SELECT substr(resource, 9, length(resource) - 19), substr(resource, -10), lastmodified, ? "
+        "FROM sync_cursors WHERE resource GLOB ?",
+        (_now(), _V3_SUMMARY),
+    )
+    conn.execute("DELETE FROM sync_cursors WHERE resource GLOB ?", (_V3_SUMMARY,))
+
+
 # STEPS[n] brings a file from version n to n + 1.
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4}
 
 
 def schema_sql(version: int = CURRENT_VERSION) -> str:

@@ -109,3 +109,20 @@ def transition(
             return False
     tx.execute("RELEASE transition")
     return True
+
+
+def summary_ref(conn: sqlite3.Connection, register_code: str, day: str) -> str | None:
+    """Fortnox's voucher of a register's posted daily summary, None while the day is not summarised."""
+    row = conn.execute(
+        "SELECT fortnox_ref FROM summaries WHERE register_code = ? AND day = ?", (register_code, day)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def record_summary(tx: sqlite3.Connection, register_code: str, day: str, fortnox_ref: str, now: str) -> None:
+    """Inside the transaction that marks the day's receipts posted; a day already there keeps its ref."""
+    tx.execute(
+        "INSERT INTO summaries (register_code, day, fortnox_ref, posted_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (register_code, day) DO NOTHING",
+        (register_code, day, fortnox_ref, now),
+    )

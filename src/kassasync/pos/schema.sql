@@ -1,5 +1,5 @@
 -- The register's company file (kassa.db): the data contract between the cash register and Kassasync.
--- Current schema version: 2. Documented for register vendors in docs/pos-contract.md.
+-- Current schema version: 4. Documented for register vendors in docs/pos-contract.md.
 --
 -- Rules that hold everywhere:
 --   * money is INTEGER öre (CHECK typeof = 'integer': a REAL never gets in);
@@ -197,3 +197,18 @@ CREATE TABLE invoice_payments (
     PRIMARY KEY (register_code, receipt_number, invoice_number, seq),
     FOREIGN KEY (register_code, receipt_number) REFERENCES receipts (register_code, receipt_number)
 );
+
+-- Daily summaries (schema version 4): one row per register and day whose summary voucher Fortnox holds,
+-- written in the same transaction that marks the day's receipts posted, so a day is summarised once and
+-- a receipt that arrives later goes as a voucher of its own. A posted summary is never changed.
+CREATE TABLE summaries (
+    register_code TEXT NOT NULL,
+    day           TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    fortnox_ref   TEXT NOT NULL,
+    posted_at     TEXT NOT NULL,
+    PRIMARY KEY (register_code, day)
+);
+CREATE TRIGGER summaries_are_not_updated BEFORE UPDATE ON summaries
+BEGIN SELECT RAISE(ABORT, 'a posted summary is never changed'); END;
+CREATE TRIGGER summaries_are_not_deleted BEFORE DELETE ON summaries
+BEGIN SELECT RAISE(ABORT, 'a posted summary is never changed'); END;

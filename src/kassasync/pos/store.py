@@ -1,101 +1,74 @@
 """``PosStore``: Kassasync's side of the company file the register shares (``kassa.db``).
 
-Two programs write this file at once, so every write is one short ``BEGIN IMMEDIATE`` transaction (the
-writer lock is taken up front and waited for through the busy timeout, instead of a read transaction
-failing to upgrade), WAL lets the register read and write while the agent reads, and outbox transitions are
-conditional updates, so two runs can never both send a receipt. Receipts are only ever inserted; triggers
-in the schema refuse any change to them, from any program.
-
-Each thread gets its own connection (sqlite3 connections are not shared across threads safely).
+The connections and the write transaction are ``pos/connection.py``'s; the outbox, the daily summaries and
+the invoice payments are ``pos/outbox_store.py``'s. Here: opening and migrating the file, master data from
+Fortnox, receipts, cursors and backups. Receipts are only ever inserted; triggers in the schema refuse any
+change to them, from any program.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
 
 from pydantic import ValidationError
 
-from kassasync.clock import Clock, SystemClock
-from kassasync.errors import ItemFailed, KassasyncError, RunAborted
-from kassasync.pos import invoice_payments, masterdata, outbox
+from kassasync.clock import Clock
+from kassasync.errors import ItemFailed
+from kassasync.pos import masterdata, outbox
 from kassasync.pos.backup import backup_to
+from kassasync.pos.connection import (
+    BUSY_TIMEOUT_MS,
+    COMPANY_FILE_NAME,
+    CompanyFileBusy,
+    CompanyFileError,
+    company_file,
+    connect,
+)
 from kassasync.pos.guards import ensure_guards
-from kassasync.pos.invoice_payments import InvoiceCheck, PaymentState, SentPayment
 from kassasync.pos.messages import ReceiptProblem, problems_from_validation
 from kassasync.pos.migrations import create_schema, migrate, refuse_newer_schema
 from kassasync.pos.models import Receipt
 from kassasync.pos.orgnr import normalise_orgnr
+from kassasync.pos.outbox_store import OutboxStore
 from kassasync.pos.receipt_rows import insert_receipt, load_raw
 from kassasync.pos.records import (
     Account,
     Article,
     Company,
     Customer,
-    OutboxEntry,
     OutboxState,
     PaymentMethodRow,
     PredefinedAccount,
     Price,
     Register,
     Removal,
-    Target,
     UpsertCounts,
     split_key,
 )
 
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "COMPANY_FILE_NAME",
+    "CompanyFileBusy",
+    "CompanyFileError",
+    "PosStore",
+    "company_file",
+    "connect",
+]
+
 log = logging.getLogger(__name__)
 
-COMPANY_FILE_NAME = "kassa.db"
-BUSY_TIMEOUT_MS = 15_000
 DEFAULT_BACKUPS_KEPT = 10
 
 
-class CompanyFileError(KassasyncError):
-    default_user_message = "Kassafilen kunde inte öppnas. Kontrollera sökvägen i inställningarna."
-
-
-class CompanyFileBusy(RunAborted):
-    """The register held the company file's write lock longer than the busy timeout."""
-
-    default_user_message = (
-        "Kassafilen är upptagen av kassaprogrammet just nu. Inget har gått förlorat; synkroniseringen "
-        "försöker igen vid nästa tillfälle. Händer det ofta: starta om kassaprogrammet."
-    )
-
-
-def company_file(directory: Path) -> Path:
-    """The company file inside a company folder (what ``--company DIR`` and "Bläddra" point at)."""
-    return directory / COMPANY_FILE_NAME
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection set up as the contract asks of every program using the file (pos-contract.md)."""
-    conn = sqlite3.connect(
-        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-    )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
-
-
-class PosStore:
+class PosStore(OutboxStore):
     def __init__(self, path: Path, *, clock: Clock | None = None) -> None:
         """Use ``create`` or ``open``; this only holds the path."""
-        self.path = path
-        self.clock: Clock = clock or SystemClock()
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        super().__init__(path, clock=clock)
         self.refused: list[ReceiptProblem] = []  # receipts moved to failed when read (the run reports them)
 
     # -- lifecycle -------------------------------------------------------------------------------------
@@ -142,49 +115,6 @@ class PosStore:
                 user_message=f"Filen {path} är ingen kassafil som Kassasync kan läsa.",
             ) from exc
         return store
-
-    def close(self) -> None:
-        with self._all_lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-            with self._all_lock:
-                self._all.append(conn)
-        return conn
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            raise CompanyFileBusy(f"{self.path}: {exc} after {BUSY_TIMEOUT_MS} ms") from exc
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def _now(self) -> str:
-        return self.clock.now().isoformat()
 
     # -- company, registers, payment methods -----------------------------------------------------------
 
@@ -358,90 +288,6 @@ class PosStore:
         """Receipts refused when read since the last call: each one is the run's failure to report."""
         refused, self.refused = self.refused, []
         return refused
-
-    # -- outbox ----------------------------------------------------------------------------------------
-
-    def outbox_entry(self, key: str) -> OutboxEntry | None:
-        return outbox.entry(self._conn(), split_key(key))
-
-    def outbox_entries(
-        self, state: OutboxState | None = None, target: Target | None = None
-    ) -> list[OutboxEntry]:
-        return outbox.entries(self._conn(), state, target)
-
-    def state_counts(self) -> dict[OutboxState, int]:
-        return outbox.state_counts(self._conn())
-
-    def _transition(
-        self, keys: str | Sequence[str], from_states: Sequence[OutboxState], **changes: Any
-    ) -> bool:
-        key_list = [keys] if isinstance(keys, str) else list(keys)
-        with self._write() as tx:
-            return outbox.transition(
-                tx, [split_key(k) for k in key_list], from_states, self._now(), **changes
-            )
-
-    def mark_sending(self, keys: str | Sequence[str], target: Target) -> bool:
-        """pending|failed → sending, attempts + 1. All keys or none; False if any was not sendable."""
-        from_states = (OutboxState.PENDING, OutboxState.FAILED)
-        return self._transition(keys, from_states, state=OutboxState.SENDING, target=target, attempt=True)
-
-    def mark_posted(self, keys: str | Sequence[str], fortnox_ref: str) -> bool:
-        """sending → posted(ref); for a daily summary all its receipts share the ref."""
-        return self._transition(
-            keys, (OutboxState.SENDING,), state=OutboxState.POSTED, fortnox_ref=fortnox_ref, last_error=None
-        )
-
-    def mark_booked(self, keys: str | Sequence[str]) -> bool:
-        return self._transition(keys, (OutboxState.POSTED,), state=OutboxState.BOOKED)
-
-    def mark_paid(self, keys: str | Sequence[str]) -> bool:
-        return self._transition(keys, (OutboxState.BOOKED,), state=OutboxState.PAID)
-
-    def mark_failed(
-        self,
-        keys: str | Sequence[str],
-        reason: str,
-        from_states: Sequence[OutboxState] = (OutboxState.PENDING, OutboxState.SENDING),
-    ) -> bool:
-        return self._transition(keys, from_states, state=OutboxState.FAILED, last_error=reason)
-
-    def release_sending(self, keys: str | Sequence[str]) -> bool:
-        """sending → pending: reconciliation found the receipt absent from Fortnox, so it may go again."""
-        return self._transition(keys, (OutboxState.SENDING,), state=OutboxState.PENDING)
-
-    def retry_failed(self, keys: str | Sequence[str]) -> bool:
-        """failed → pending (``resend`` after the user fixed the cause)."""
-        return self._transition(keys, (OutboxState.FAILED,), state=OutboxState.PENDING)
-
-    # -- the paid-invoice path: Fortnox's check and each payment as sent (pos/invoice_payments.py) ----
-
-    def save_invoice_plan(self, key: str, check: InvoiceCheck, payments: Sequence[SentPayment]) -> None:
-        with self._write() as tx:
-            invoice_payments.save_plan(tx, split_key(key), check, payments, self._now())
-
-    def invoice_check(self, key: str) -> InvoiceCheck | None:
-        return invoice_payments.check_of(self._conn(), split_key(key))
-
-    def invoice_vat_differences(self) -> dict[str, InvoiceCheck]:
-        return invoice_payments.vat_differences(self._conn())
-
-    def payment_plan(self, key: str, invoice_number: str) -> list[SentPayment] | None:
-        return invoice_payments.plan_of(self._conn(), split_key(key), invoice_number)
-
-    def move_payment(
-        self,
-        key: str,
-        invoice_number: str,
-        seq: int,
-        from_states: Sequence[PaymentState],
-        state: PaymentState,
-        number: str | None = None,
-    ) -> bool:
-        with self._write() as tx:
-            return invoice_payments.move(
-                tx, split_key(key), invoice_number, seq, from_states, state, self._now(), number
-            )
 
     # -- sync cursors, backup --------------------------------------------------------------------------
 

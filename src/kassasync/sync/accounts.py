@@ -3,10 +3,8 @@
 Defaults are the BAS chart's (BAS 2022 table [S1]); a Fortnox company may use other numbers, so the plan is
 built from the company's predefined accounts ("förvalda konton", ``GET /3/predefinedaccounts`` [S5, S6];
 both the EasyVat names ``SALES_25_SE…`` and the older ``SALES``/``SALES_MP2…`` family), then from the
-shop's payment-method mapping in the settings, and — in full integration only — from each article's own
-``SalesAccount``. Under Fortnox Start only the predefined accounts are read (REFERENCE §6), so article
-accounts are ignored there. Gift cards (2421), Swish and discounts booked apart have no predefined
-account for register use and come from BAS or the settings.
+shop's payment-method mapping in the settings ("Betalningssätt"). Gift cards (2421) and Swish have no
+predefined account for register use and come from BAS or the settings.
 
 Sources (numbered as in ``shared/bookkeeping/DETAIL.md`` §9): [S1] BAS 2022 Kontoplan; [S5] Fortnox
 predefined account names (softwerkab/fortnox-csharp-api-sdk); [S6] a real tenant's predefined accounts
@@ -20,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
-from kassasync.config import IntegrationMode, PaymentMapping
+from kassasync.config import PaymentMapping
 from kassasync.errors import ItemFailed
 from kassasync.pos.models import PaymentMethod
 
@@ -79,8 +77,6 @@ class AccountPlan:
     gift_card_liability: int = 2421
     receivables: int = 1510
     rounding: int = 3740
-    discounts: int | None = None  # set: discounts are booked apart on it (3730), split per VAT rate
-    article_sales: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def bas_defaults(cls) -> AccountPlan:
@@ -91,17 +87,12 @@ class AccountPlan:
         cls,
         predefined: Mapping[str, int],
         payment_methods: Mapping[str, PaymentMapping] | None = None,
-        *,
-        mode: IntegrationMode = IntegrationMode.FULL,
-        article_sales: Mapping[str, int] | None = None,
-        discounts_apart: bool = False,
     ) -> AccountPlan:
         """BAS, overridden by the company's predefined accounts, then by the settings' payment mapping.
 
         ``predefined`` is ``{Name: Account}`` from ``GET /3/predefinedaccounts``; ``Account`` 0 means "not
         set" in Fortnox and is ignored. ``payment_methods`` is ``Settings.payment_methods`` (keys are
-        ``PaymentMethod`` values). ``article_sales`` maps article number to the article's own sales
-        account and is used only in full integration.
+        ``PaymentMethod`` values).
         """
         known = {name: account for name, account in predefined.items() if account}
 
@@ -118,7 +109,6 @@ class AccountPlan:
                 modes[method] = mapping.mode_of_payment
         sales = {rate: pick(names, BAS_SALES[rate]) for rate, names in PREDEFINED_SALES.items()}
         vat = {rate: pick((name,), BAS_OUTPUT_VAT[rate]) for rate, name in PREDEFINED_OUTPUT_VAT.items()}
-        own = dict(article_sales or {}) if mode is IntegrationMode.FULL else {}
         return cls(
             payments=_frozen(payments),
             modes_of_payment=_frozen(modes),
@@ -126,8 +116,6 @@ class AccountPlan:
             output_vat=_frozen(vat),
             receivables=pick(("CUSTCLAIM",), 1510),
             rounding=pick(("ROUNDOFF",), 3740),
-            discounts=pick(("CASHDISCOUNTOUT",), 3730) if discounts_apart else None,
-            article_sales=_frozen(own),
         )
 
     def payment_account(self, method: PaymentMethod) -> int:
@@ -146,10 +134,8 @@ class AccountPlan:
                 ),
             ) from None
 
-    def sales_account(self, vat_rate: int, article_number: str | None = None) -> int:
-        """The article's own account wins (full integration), else the company's account for the rate."""
-        if article_number is not None and article_number in self.article_sales:
-            return self.article_sales[article_number]
+    def sales_account(self, vat_rate: int) -> int:
+        """The company's sales account for the rate (its predefined account, else BAS)."""
         return self.sales[vat_rate]
 
     def output_vat_account(self, vat_rate: int) -> int:
@@ -161,13 +147,10 @@ class AccountPlan:
             *self.payments.values(),
             *self.sales.values(),
             *self.output_vat.values(),
-            *self.article_sales.values(),
             self.gift_card_liability,
             self.receivables,
             self.rounding,
         }
-        if self.discounts is not None:
-            accounts.add(self.discounts)
         return frozenset(accounts)
 
     def expected_vat_codes(self) -> dict[int, str]:

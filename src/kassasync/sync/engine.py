@@ -300,9 +300,7 @@ class SyncEngine:
         return pusher.result.sold_articles
 
     def _account_plan(self, store: PosStore) -> AccountPlan:
-        return AccountPlan.from_company(
-            store.predefined_accounts(), self.settings.payment_methods, mode=self.settings.integration_mode
-        )
+        return AccountPlan.from_company(store.predefined_accounts(), self.settings.payment_methods)
 
     def _progress(self, emit: EventSink) -> Callable[[str, int, int | None], None]:
         """Progress events with the time left, from each step's pace since its first event."""

@@ -125,7 +125,7 @@ def evened(rows: Rows, wanted: Mapping[int, int], plan: AccountPlan) -> Rows | N
         if abs(difference) > MAX_EVENING_OERE:
             return None
         step = _evening_step(rate) * (1 if difference > 0 else -1)
-        account = plan.sales_account(rate, None)
+        account = plan.sales_account(rate)
         for _ in range(abs(difference)):
             for price in (step, step, -2 * step):
                 extra.append(InvoiceRowDraft(None, EVENING_TEXT, Decimal(1), price, rate, account))

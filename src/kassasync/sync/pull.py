@@ -137,8 +137,9 @@ class Puller:
 
     def sold_first(self, numbers: Iterable[str]) -> None:
         """The details of the articles pending receipts sell and the company file has not from Fortnox
-        yet, before the push: their sales accounts decide the booking (a gift card is 2421), and the
-        receipts need not wait for a whole first pull. The article pass then skips them."""
+        yet, before the push, so the receipts need not wait for a whole first pull. The article pass
+        then skips them. (Sales are booked on the company's account for the VAT rate, not on an
+        article's own ``SalesAccount``.)"""
         if self.settings.integration_mode is IntegrationMode.START:
             return
         wanted: list[records.Article] = []

@@ -1,6 +1,7 @@
 """Backups restore to an identical file; a version-1 file is migrated forward with its data."""
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def test_a_filled_version_1_file_is_migrated_to_the_current_version_keeping_its_
     conn.close()
 
     with PosStore.open(path) as store:
-        assert file_version(store._conn()) == CURRENT_VERSION == 3
+        assert file_version(store._conn()) == CURRENT_VERSION == 4
         receipts = list(store.pending_receipts())
         assert [r.key for r in receipts] == [f"K1-{n}" for n in range(1, 51)]
         assert all(r.lines[0].kind is LineKind.ARTICLE and r.original_receipt is None for r in receipts)
@@ -114,3 +115,43 @@ def test_a_company_file_of_a_newer_schema_is_refused_before_anything_in_it_is_ch
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
+
+
+def test_a_version_3_file_keeps_its_posted_daily_summaries_in_the_summaries_table(tmp_path: Path) -> None:
+    """Version 3 kept a posted summary as a cursor (``summary:K1:2026-11-27`` → the voucher); version 4
+    moves it into ``summaries``, so the day is not summarised again, and leaves the other cursors."""
+    path = tmp_path / "kassa.db"
+    conn = connect(path)
+    create_schema(conn, version=3)
+    conn.execute("INSERT INTO company VALUES (1, 'Gammal AB', '556123-4567')")
+    conn.executemany(
+        "INSERT INTO sync_cursors (resource, lastmodified) VALUES (?, ?)",
+        [
+            ("summary:K1:2026-11-27", "F12"),
+            ("summary:KASSA-2:2026-11-27", "F13"),
+            ("articles", "2026-11-28 10:00"),
+            ("voucher-series-used", "F"),
+        ],
+    )
+    conn.close()
+
+    with PosStore.open(path) as store:
+        assert file_version(store._conn()) == 4
+        assert store.summary_ref("K1", date(2026, 11, 27)) == "F12"
+        assert store.summary_ref("KASSA-2", date(2026, 11, 27)) == "F13"
+        assert store.summary_ref("K1", date(2026, 11, 28)) is None
+        assert store.cursor("summary:K1:2026-11-27") is None
+        assert store.cursor("articles") == "2026-11-28 10:00"
+        assert store.cursor("voucher-series-used") == "F"
+
+
+def test_a_posted_summary_is_never_changed_in_the_company_file(store: PosStore) -> None:
+    store._conn().execute(
+        "INSERT INTO summaries (register_code, day, fortnox_ref, posted_at) VALUES ('K1', '2026-11-27', "
+        "'F12', '2026-11-28T00:00:00+00:00')"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+        store._conn().execute("UPDATE summaries SET fortnox_ref = 'F99'")
+    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+        store._conn().execute("DELETE FROM summaries")
+    assert store.summary_ref("K1", date(2026, 11, 27)) == "F12"

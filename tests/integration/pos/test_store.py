@@ -1,6 +1,7 @@
 """The company file from Kassasync's side: receipts, the outbox, master data, cursors."""
 
 import sqlite3
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,6 +123,21 @@ def test_a_daily_summary_moves_all_its_receipts_or_none(
     assert store.mark_sending(["K1-1", "K1-2", "K1-3"], Target.SUMMARY)
     assert store.mark_posted(["K1-1", "K1-2", "K1-3"], "S-3")
     assert {e.fortnox_ref for e in store.outbox_entries()} == {"S-3"}
+
+
+def test_a_day_is_summarised_exactly_when_its_receipts_are_posted(
+    store: PosStore, make_receipt: ReceiptFactory
+) -> None:
+    day = date(2026, 11, 28)
+    for n in (1, 2):
+        store.add_receipt(make_receipt(n))
+    assert store.mark_summary_posted("K1", day, ["K1-1", "K1-2"], "F7") is False  # not sending: nothing
+    assert store.summary_ref("K1", day) is None
+    store.mark_sending(["K1-1", "K1-2"], Target.SUMMARY)
+    assert store.mark_summary_posted("K1", day, ["K1-1", "K1-2"], "F7") is True
+    assert store.summary_ref("K1", day) == "F7"
+    assert {(e.state, e.fortnox_ref) for e in store.outbox_entries()} == {(OutboxState.POSTED, "F7")}
+    assert store.summary_ref("K1", date(2026, 11, 29)) is None
 
 
 def test_pending_receipts_come_in_key_order_across_batches(

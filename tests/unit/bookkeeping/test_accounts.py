@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from kassasync.config import DEFAULT_PAYMENT_MAPPING, IntegrationMode, PaymentMapping
+from kassasync.config import DEFAULT_PAYMENT_MAPPING, PaymentMapping
 from kassasync.pos.models import PaymentMethod
 from kassasync.sync.accounts import AccountPlan
-from kassasync.sync.bookkeeping import receipt_voucher
 
 EASY_VAT = {
     "SALES_25_SE": 3011, "SALES_12_SE": 3012, "SALES_6_SE": 3013, "SALES_0_SE": 3014,
     "OUTVAT_MP1": 2610, "OUTVAT_MP2": 2620, "OUTVAT_MP3": 2630,
-    "CASH": 1911, "ROUNDOFF": 3741, "CUSTCLAIM": 1511, "CASHDISCOUNTOUT": 3731,
+    "CASH": 1911, "ROUNDOFF": 3741, "CUSTCLAIM": 1511,
 }  # fmt: skip
 OLD_NAMES = {"SALES": 3051, "SALES_MP2": 3052, "SALES_MP3": 3053, "SALES_NOVAT": 3054, "OUTVAT_MP1": 2611}
 
@@ -20,20 +19,14 @@ def test_bas_defaults_are_the_roles_of_the_rules() -> None:
     assert [plan.payment_account(m) for m in PaymentMethod] == [1910, 1580, 1930, 2421]
     assert [plan.sales_account(rate) for rate in (25, 12, 6, 0)] == [3001, 3002, 3003, 3004]
     assert [plan.output_vat_account(rate) for rate in (25, 12, 6)] == [2611, 2621, 2631]
-    assert (plan.gift_card_liability, plan.receivables, plan.rounding, plan.discounts) == (
-        2421,
-        1510,
-        3740,
-        None,
-    )
+    assert (plan.gift_card_liability, plan.receivables, plan.rounding) == (2421, 1510, 3740)
 
 
 def test_the_companys_easy_vat_predefined_accounts_replace_bas() -> None:
-    plan = AccountPlan.from_company(EASY_VAT, discounts_apart=True)
+    plan = AccountPlan.from_company(EASY_VAT)
     assert [plan.sales_account(rate) for rate in (25, 12, 6, 0)] == [3011, 3012, 3013, 3014]
     assert [plan.output_vat_account(rate) for rate in (25, 12, 6)] == [2610, 2620, 2630]
     assert (plan.payment_account(PaymentMethod.CASH), plan.rounding, plan.receivables) == (1911, 3741, 1511)
-    assert plan.discounts == 3731
 
 
 def test_the_older_predefined_names_are_understood_too() -> None:
@@ -54,32 +47,10 @@ def test_the_settings_payment_mapping_wins_over_the_predefined_cash_account() ->
     assert plan.mode_of_payment(PaymentMethod.SWISH) == "SW"
 
 
-def test_in_full_integration_an_articles_own_sales_account_wins(shop) -> None:
-    plan = AccountPlan.from_company({}, article_sales={"A-1": 3051})
-    assert plan.sales_account(25, "A-1") == 3051
-    assert plan.sales_account(25, "B-2") == 3001
-    # Both at 25 %: VAT 20.00 once on the sum; each account gets the net of its own gross.
-    receipt = shop.receipt(
-        [shop.line("33.33", 25, article="A-1"), shop.line("66.67", 25, article="B-2")],
-        [(PaymentMethod.CARD, "100.00")],
-    )
-    assert receipt_voucher(receipt, plan, "F").net_by_account() == {
-        1580: 10000,
-        2611: -2000,
-        3051: -2666,
-        3001: -5334,
-    }
-
-
-def test_under_fortnox_start_only_the_predefined_accounts_are_used() -> None:
-    plan = AccountPlan.from_company(EASY_VAT, mode=IntegrationMode.START, article_sales={"A-1": 3051})
-    assert plan.sales_account(25, "A-1") == 3011
-
-
 def test_accounts_used_names_every_account_preflight_must_find_active() -> None:
-    plan = AccountPlan.from_company({}, article_sales={"A-1": 3051}, discounts_apart=True)
+    plan = AccountPlan.from_company({})
     assert plan.accounts_used() == {
-        1910, 1580, 1930, 2421, 3001, 3002, 3003, 3004, 2611, 2621, 2631, 1510, 3740, 3730, 3051,
+        1910, 1580, 1930, 2421, 3001, 3002, 3003, 3004, 2611, 2621, 2631, 1510, 3740,
     }  # fmt: skip
 
 

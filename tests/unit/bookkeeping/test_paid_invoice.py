@@ -63,15 +63,14 @@ def test_the_invoice_carries_the_receipt_key_for_lookup_before_any_retry(shop) -
     ]  # fmt: skip
 
 
-def test_a_discount_is_a_row_of_its_own_on_3730_when_discounts_are_booked_apart(shop) -> None:
-    plan = AccountPlan.from_company({}, DEFAULT_PAYMENT_MAPPING, discounts_apart=True)
+def test_a_discount_is_a_row_of_its_own_on_the_lines_sales_account(shop) -> None:
     receipt = shop.receipt([shop.line("100.00", 25, "2", discount="20.00", article="7")], [(CARD, "180.00")])
-    paid = paid_invoice(receipt, plan, "1")
+    paid = paid_invoice(receipt, PLAN, "1")
     assert [(r.article_number, r.quantity, r.price_ore, r.account) for r in paid.invoice.rows] == [
         ("7", Decimal(2), 10000, 3001),
-        (None, Decimal(1), -2000, 3730),
+        (None, Decimal(1), -2000, 3001),
     ]
-    assert paid.postings(plan) == receipt_voucher(receipt, plan, "F").net_by_account()
+    assert paid.postings(PLAN) == receipt_voucher(receipt, PLAN, "F").net_by_account()
 
 
 def test_a_weighed_line_goes_at_the_quantity_fortnox_holds_with_the_difference_on_a_row_of_its_own(

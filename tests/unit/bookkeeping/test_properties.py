@@ -23,8 +23,9 @@ SEEDS = range(400)
 DAY = date(2026, 11, 28)
 PLANS = {
     "bas": AccountPlan.from_company({}, DEFAULT_PAYMENT_MAPPING),
-    "own_accounts_and_3730": AccountPlan.from_company(
-        {}, DEFAULT_PAYMENT_MAPPING, article_sales={"A1": 3051, "A2": 3052}, discounts_apart=True
+    "company_accounts": AccountPlan.from_company(
+        {"SALES_25_SE": 3011, "SALES_12_SE": 3012, "OUTVAT_MP1": 2610, "CASH": 1911, "ROUNDOFF": 3741},
+        DEFAULT_PAYMENT_MAPPING,
     ),
 }
 
@@ -125,7 +126,7 @@ def test_the_debits_for_money_are_what_came_in_and_the_credits_are_the_goods(pla
 
 
 def test_the_daily_summary_is_the_sum_of_the_receipts_per_account() -> None:
-    plan = PLANS["own_accounts_and_3730"]
+    plan = PLANS["company_accounts"]
     for day_seed in range(20):
         rng = random.Random(10_000 + day_seed)
         day = [random_receipt(rng, n) for n in range(1, rng.randint(2, 60))]

@@ -138,30 +138,6 @@ def test_detail_e7a_a_discount_lowers_the_vat_base_and_the_discounted_amount_is_
     ]
 
 
-def test_detail_e7a_3730_a_discount_booked_apart_debits_3730_without_its_vat(shop) -> None:
-    # Sales credited at the undiscounted net 160.00, the discount's net 16.00 debited on 3730, VAT on 180.00.
-    plan = AccountPlan.from_company({}, discounts_apart=True)
-    receipt = shop.receipt([shop.line("200.00", 25, discount="20.00")], [(CARD, "180.00")])
-    assert shop.rows(receipt_voucher(receipt, plan, "F")) == [
-        (1580, "180.00", "0.00"),
-        (2611, "0.00", "36.00"),
-        (3001, "0.00", "160.00"),
-        (3730, "16.00", "0.00"),
-    ]
-
-
-def test_detail_e7a_3730_discounts_booked_apart_are_split_per_vat_rate(shop) -> None:
-    plan = AccountPlan.from_company({}, discounts_apart=True)
-    lines = [shop.line("100.00", 25, discount="10.00"), shop.line("112.00", 12, discount="11.20")]
-    receipt = shop.receipt(lines, [(CARD, "190.80")])
-    voucher = receipt_voucher(receipt, plan, "F")
-    discounts = [(row.description, row.debit_ore) for row in voucher.rows if row.account == 3730]
-    # 10.00 incl. 25 % VAT is 8.00 net; 11.20 incl. 12 % VAT is 10.00 net.
-    assert discounts == [("Lämnade rabatter 25 %", 800), ("Lämnade rabatter 12 %", 1000)]
-    assert voucher.net_by_account()[2611] == -1800  # VAT on 90.00
-    assert voucher.net_by_account()[2621] == -1080  # VAT on 100.80: 10.80
-
-
 def test_detail_e7b_a_whole_receipt_discount_is_split_over_rates_in_proportion_to_gross() -> None:
     assert allocate_discount(5000, {25: 30000, 12: 10000}) == {25: 3750, 12: 1250}
 

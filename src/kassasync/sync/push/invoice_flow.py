@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kassasync.errors import KassasyncError, RunAborted
+from kassasync.fortnox.errors import FortnoxRejected
 from kassasync.fortnox.models import Invoice, InvoicePayment
 from kassasync.money import format_kronor, from_decimal, to_decimal
 from kassasync.pos.invoice_payments import InvoiceCheck, PaymentState, SentPayment
@@ -35,9 +36,7 @@ from kassasync.sync.invoice_check import (
     settle,
     undelivered,
 )
-
-if TYPE_CHECKING:
-    from kassasync.sync.push import Pusher
+from kassasync.sync.push.steps import PushContext
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +51,9 @@ class InvoiceCancelled(NotDelivered):
 
 
 class InvoiceFlow:
-    def __init__(self, pusher: Pusher) -> None:
-        self.pusher = pusher
-        self.store, self.client = pusher.store, pusher.client
+    def __init__(self, ctx: PushContext) -> None:
+        self.ctx = ctx
+        self.store, self.client = ctx.store, ctx.client
 
     def complete(self, key: str, number: str, draft: PaidInvoiceDraft, answer: Invoice | None = None) -> bool:
         """Check, bookkeep and pay; True when the receipt ended paid, False when it failed or waits."""
@@ -67,12 +66,27 @@ class InvoiceFlow:
             if plan is None:
                 return False
         if entry.state is OutboxState.POSTED:
-            self.pusher._bookkeep_invoice(number)
+            self._bookkeep_invoice(number)
             self.store.mark_booked(key)
         if not self._pay(key, number, plan):
             return False
         self.store.mark_paid(key)
         return True
+
+    def _bookkeep_invoice(self, number: str) -> None:
+        try:
+            self.client.bookkeep_invoice(number)
+        except FortnoxRejected:
+            if not self.client.get_invoice(number).booked:  # already booked (answer lost last time)?
+                raise
+
+    def _bookkeep_payment(self, invoice_number: str, number: str) -> None:
+        try:
+            self.client.bookkeep_invoice_payment(number)
+        except FortnoxRejected:
+            payments = self.client.invoice_payments(int(invoice_number))
+            if not any(p.number == number and p.booked for p in payments):  # booked last time?
+                raise
 
     # -- 1. the check --------------------------------------------------------------------------------
 
@@ -93,7 +107,7 @@ class InvoiceFlow:
             raise not_delivered_error(key, number, missing)
         facts = InvoiceFacts.of(invoice)
         try:
-            payments = settle(draft, facts, self.pusher.plan, key)
+            payments = settle(draft, facts, self.ctx.plan, key)
         except InvoiceTotalDiffers as exc:
             if booked:
                 raise
@@ -129,14 +143,14 @@ class InvoiceFlow:
             self.client.cancel_invoice(number)
         log.warning("receipt %s failed: %s", key, error.detail)
         if self.store.mark_failed(key, error.user_message, from_states=(OutboxState.POSTED,)):
-            self.pusher.result.counts["failed"] += 1
-        self.pusher.result.errors.append(ReportedError(error.user_message, error.detail, item=key))
+            self.ctx.result.counts["failed"] += 1
+        self.ctx.result.errors.append(ReportedError(error.user_message, error.detail, item=key))
         return None
 
     def _report_vat(self, key: str, check: InvoiceCheck) -> None:
         fortnox, receipt, diff = check.vat_ore, check.receipt_vat_ore, check.vat_difference_ore
         log.warning("receipt %s: Fortnox VAT %d öre, receipt VAT %d öre", key, fortnox, receipt)
-        self.pusher.result.errors.append(
+        self.ctx.result.errors.append(
             ReportedError(
                 user_message=(
                     f"Kvitto {key}: momsen på fakturan i Fortnox skiljer sig {diff:+d} öre från kvittots "
@@ -158,7 +172,7 @@ class InvoiceFlow:
             current = payment
             if current.state is PaymentState.SENDING:
                 if self._too_soon(current):
-                    self.pusher.result.reconciled["waiting"] += 1  # its request may still be on its way
+                    self.ctx.result.reconciled["waiting"] += 1  # its request may still be on its way
                     return False
                 if in_fortnox is None:
                     in_fortnox = self._payments_in_fortnox(number)
@@ -173,7 +187,7 @@ class InvoiceFlow:
                 current = self._send(key, number, current)
             if current.state is PaymentState.CREATED:
                 assert current.number is not None
-                self.pusher._bookkeep_payment(number, current.number)
+                self._bookkeep_payment(number, current.number)
                 self.store.move_payment(
                     key, number, current.seq, (PaymentState.CREATED,), PaymentState.BOOKED
                 )
@@ -183,7 +197,7 @@ class InvoiceFlow:
         if not payment.updated_at:
             return False
         sent_at = datetime.fromisoformat(payment.updated_at)
-        return self.pusher.clock.now() - sent_at < self.pusher.reconcile_after
+        return self.ctx.clock.now() - sent_at < self.ctx.reconcile_after
 
     def _found(
         self, key: str, number: str, payment: SentPayment, found: InvoicePayment | None
@@ -213,8 +227,9 @@ class InvoiceFlow:
         return _with(payment, PaymentState.CREATED, created.number)
 
     def _payments_in_fortnox(self, number: str) -> list[InvoicePayment]:
-        """The invoice's payments read in full: list rows lack mode and write-offs (REFERENCE §5.13),
-        and ``invoicenumber`` is a substring search (payments of invoice 10 when asking for 1)."""
+        """The invoice's payments read in full: list rows lack mode and write-offs
+        (``docs/sources/fortnox-reference.md`` §5.13), and ``invoicenumber`` is a substring search
+        (payments of invoice 10 when asking for 1)."""
         return [
             self.client.get_invoice_payment(row.number)
             for row in self.client.invoice_payments(int(number))

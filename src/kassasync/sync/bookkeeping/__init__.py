@@ -1,0 +1,93 @@
+"""Receipts turned into what is posted to Fortnox: pure functions, integer öre, no I/O.
+
+Three shapes, chosen by the settings: a voucher per receipt (``voucher_rows``), a daily summary voucher
+per register and day (``summary``), or a paid customer invoice (``invoice``). The texts and the key
+markers reconciliation searches for are ``texts``.
+"""
+
+from kassasync.sync.bookkeeping.invoice import (
+    InvoiceDraft,
+    InvoiceRowDraft,
+    PaidInvoiceDraft,
+    PaymentDraft,
+    UnbalancedInvoice,
+    WriteOffDraft,
+    invoice_payments,
+    invoice_rows,
+    paid_invoice,
+)
+from kassasync.sync.bookkeeping.summary import allocate_discount, daily_summary
+from kassasync.sync.bookkeeping.texts import (
+    COMMENTS_MAX,
+    DESCRIPTION_MAX,
+    GIFT_CARD_SOLD_TEXT,
+    PAYMENT_TEXT,
+    ROUNDING_TEXT,
+    WEIGHT_ROUNDING_TEXT,
+    business_date,
+    fortnox_text,
+    key_marker,
+    number_ranges,
+    sales_text,
+    summary_key,
+    vat_text,
+)
+from kassasync.sync.bookkeeping.voucher_rows import (
+    BookkeepingError,
+    Postings,
+    ReceiptNotBookable,
+    UnbalancedVoucher,
+    VoucherDraft,
+    VoucherRow,
+    cash_kept_ore,
+    check_balanced,
+    check_rounding,
+    rate_postings,
+    receipt_postings,
+    receipt_vat,
+    receipt_voucher,
+    rows_of,
+    sales_buckets,
+)
+
+__all__ = [
+    "COMMENTS_MAX",
+    "DESCRIPTION_MAX",
+    "GIFT_CARD_SOLD_TEXT",
+    "PAYMENT_TEXT",
+    "ROUNDING_TEXT",
+    "WEIGHT_ROUNDING_TEXT",
+    "BookkeepingError",
+    "InvoiceDraft",
+    "InvoiceRowDraft",
+    "PaidInvoiceDraft",
+    "PaymentDraft",
+    "Postings",
+    "ReceiptNotBookable",
+    "UnbalancedInvoice",
+    "UnbalancedVoucher",
+    "VoucherDraft",
+    "VoucherRow",
+    "WriteOffDraft",
+    "allocate_discount",
+    "business_date",
+    "cash_kept_ore",
+    "check_balanced",
+    "check_rounding",
+    "daily_summary",
+    "fortnox_text",
+    "invoice_payments",
+    "invoice_rows",
+    "key_marker",
+    "number_ranges",
+    "paid_invoice",
+    "rate_postings",
+    "receipt_postings",
+    "receipt_vat",
+    "receipt_voucher",
+    "rows_of",
+    "sales_buckets",
+    "sales_text",
+    "summary_key",
+    "vat_text",
+]
