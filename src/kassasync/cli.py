@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from kassasync import __version__
 
 # Areas are looked up by name so that a command's heavy imports (Tk, pystray) load only when used.
-COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app", "config")
+COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app", "config", "avstamning")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,107 @@
+"""What Fortnox holds for a range of days, read back with a bounded number of requests.
+
+- Vouchers: one listing of the range per financial year, all series at once (``GET /3/vouchers`` with
+  ``fromdate``/``todate``, pages of 500), so a voucher posted for a receipt by hand into another series
+  is found too. List rows have no voucher rows (docs/sources/fortnox-reference.md §5.6): the detail is
+  read only for vouchers whose text carries the key of a receipt or daily summary of the registers
+  reconciled; every other voucher of the company (supplier invoices, payroll) costs nothing but its
+  share of a list page.
+- Invoices (the invoice path): one listing per cash customer and range (``customernumber``,
+  ``fromdate``/``todate``, pages of 500). The list row carries ``Total`` and ``Balance``, which answer
+  "invoiced what the receipt says" and "paid in full"; no invoice detail is read. The per-account
+  split Fortnox made of each invoice was compared with the receipt when it was created
+  (``invoice_checks``), so it is not read again here.
+
+Search parameters are substring matches in Fortnox: every row is compared exactly before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kassasync.avstamning.compare import RECEIPT_MARKER, SUMMARY_MARKER, FortnoxInvoice, FortnoxVoucher
+from kassasync.fortnox.client import FortnoxClient
+from kassasync.fortnox.models import FinancialYear, InvoiceRowSummary, Voucher
+from kassasync.money import from_decimal
+
+
+@dataclass
+class ReadCounts:
+    list_pages: int = 0
+    details: int = 0
+    listed_vouchers: int = 0
+    listed_invoices: int = 0
+
+
+@dataclass
+class FortnoxReader:
+    client: FortnoxClient
+    registers: frozenset[str]  # only vouchers of these registers' receipts and summaries are read whole
+    counts: ReadCounts = field(default_factory=ReadCounts)
+
+    def years(self, start: date, end: date) -> list[FinancialYear]:
+        return [y for y in self.client.financial_years() if y.from_date <= end and y.to_date >= start]
+
+    def vouchers(self, start: date, end: date) -> list[FortnoxVoucher]:
+        found: list[FortnoxVoucher] = []
+        for year in self.years(start, end):
+            params = {
+                "financialyear": year.id,
+                "fromdate": max(start, year.from_date).isoformat(),
+                "todate": min(end, year.to_date).isoformat(),
+            }
+            for page in self.client.pages("vouchers", "Vouchers", params):
+                self.counts.list_pages += 1
+                for row in page:
+                    self.counts.listed_vouchers += 1
+                    listed = Voucher.model_validate(row)
+                    if self.concerns_us(listed.description) and listed.voucher_number is not None:
+                        found.append(self._detail(listed.voucher_series, listed.voucher_number, year.id))
+        return found
+
+    def concerns_us(self, description: str) -> bool:
+        """The text carries a receipt's or a daily summary's key of a register being reconciled."""
+        codes = {key.rsplit("-", 1)[0] for key in RECEIPT_MARKER.findall(description)}
+        codes |= {code for code, _day in SUMMARY_MARKER.findall(description)}
+        return bool(codes & self.registers)
+
+    def _detail(self, series: str, number: int, year_id: int) -> FortnoxVoucher:
+        self.counts.details += 1
+        voucher = self.client.get_voucher(series, number, year_id)
+        net: dict[int, int] = {}
+        for row in voucher.voucher_rows:
+            amount = from_decimal(row.debit or Decimal(0)) - from_decimal(row.credit or Decimal(0))
+            net[row.account] = net.get(row.account, 0) + amount
+        return FortnoxVoucher(
+            f"{series}{number}",
+            voucher.transaction_date,
+            voucher.description,
+            {account: amount for account, amount in net.items() if amount},
+        )
+
+    def invoices(self, customers: Iterable[str], start: date, end: date) -> list[FortnoxInvoice]:
+        found: list[FortnoxInvoice] = []
+        for customer in dict.fromkeys(customers):
+            params = {"customernumber": customer, "fromdate": start.isoformat(), "todate": end.isoformat()}
+            for page in self.client.pages("invoices", "Invoices", params):
+                self.counts.list_pages += 1
+                for row in page:
+                    self.counts.listed_invoices += 1
+                    invoice = _invoice(row, customer)
+                    if invoice is not None:
+                        found.append(invoice)
+        return found
+
+
+def _invoice(row: Mapping[str, Any], customer: str) -> FortnoxInvoice | None:
+    summary = InvoiceRowSummary.model_validate(row)
+    reference = summary.external_invoice_reference1
+    if summary.cancelled or not reference or summary.customer_number != customer:
+        return None
+    total = from_decimal(Decimal(str(row.get("Total") or 0)))
+    balance = from_decimal(Decimal(str(row.get("Balance") or 0)))
+    return FortnoxInvoice(summary.document_number, reference, total, balance)

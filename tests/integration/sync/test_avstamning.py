@@ -1,0 +1,156 @@
+"""Kassaavstämning over loopback: the demo shop's receipts posted by the real engine, read back from the
+sandbox, and every register's day compared per account to the öre."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from fortnox_sandbox.testing import RunningSandbox
+from kassasync.avstamning.compare import UNPAID, DayResult
+from kassasync.avstamning.output import csv_text, report_lines
+from kassasync.avstamning.run import AvstamningReport, AvstamningRequest, RunOptions, run_avstamning
+from kassasync.config import ReceiptsAs
+from kassasync.pos.models import Receipt
+from kassasync.pos.records import OutboxState
+from kassasync.sync.accounts import AccountPlan
+from kassasync.sync.bookkeeping import business_date, receipt_voucher
+
+from .conftest import FAST, Shop, make_shop
+
+
+def reconcile(shop: Shop, start: date, end: date, register: str | None = None) -> AvstamningReport:
+    options = RunOptions(
+        token_store=shop.token_store, rate_limit=10_000, rate_window_s=1.0, client_options=FAST
+    )
+    return run_avstamning(shop.settings, shop.paths, AvstamningRequest(start, end, register), options)
+
+
+def receipts(shop: Shop) -> list[Receipt]:
+    with shop.store() as store:
+        return [r for r in (store.get_receipt(key) for key in shop.receipt_keys()) if r is not None]
+
+
+def days_of(shop: Shop) -> tuple[date, date]:
+    days = sorted({business_date(r) for r in receipts(shop)})
+    return days[0], days[-1]
+
+
+def day_of(report: AvstamningReport, register: str, day: date) -> DayResult:
+    return next(d for d in report.days if d.register == register and d.day == day)
+
+
+def expected_net(receipt: Receipt) -> dict[int, int]:
+    return receipt_voucher(receipt, AccountPlan.bas_defaults(), "F").net_by_account()
+
+
+def differences(day: DayResult) -> dict[int | None, int]:
+    return {line.account: line.difference_ore for line in day.differences()}
+
+
+@pytest.fixture
+def month_shop(fast_sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Shop:
+    return make_shop(fast_sandbox, tmp_path / "home", monkeypatch, days=30)
+
+
+def test_a_clean_month_shows_every_register_and_day_ok_with_bounded_requests(month_shop: Shop) -> None:
+    shop = month_shop
+    shop.sync()
+    start, end = days_of(shop)
+    shop.sandbox.reset_counters()
+
+    report = reconcile(shop, start, end)
+
+    registers = {r.register_code for r in receipts(shop)}
+    assert len(report.days) >= 30 * len(registers) - len(registers)
+    assert all(day.ok for day in report.days), report_lines(report)
+    assert all(line.register_ore for day in report.days for line in day.lines)
+    vouchers = len(receipts(shop))
+    assert report.counts.details == vouchers
+    assert report.counts.list_pages == -(-vouchers // 500)
+    assert report.requests == 1 + report.counts.list_pages + report.counts.details  # + financial years
+    assert sum(shop.requests().values()) == report.requests
+    assert "Alla dagar stämmer." in report_lines(report)
+
+
+def test_a_failed_a_waiting_and_a_doubly_booked_receipt_each_show_on_their_day(shop: Shop) -> None:
+    _first, last = days_of(shop)
+    early = next(r for r in receipts(shop) if r.register_code == "K1")
+    waiting = early.model_copy(update={"receipt_number": 9001, "sold_at": early.sold_at - timedelta(days=3)})
+    with shop.store() as store:
+        store.add_receipt(waiting)
+    shop.sandbox.configure_tenant(locked_until=business_date(waiting).isoformat())
+    shop.sandbox.inject("POST", "/3/vouchers", "status", status=400)  # the first receipt sent is refused
+    shop.sync()
+    with shop.store() as store:
+        failed_key = store.outbox_entries(OutboxState.FAILED)[0].receipt
+        failed = store.get_receipt(failed_key)
+        twice = next(
+            r
+            for r in store.receipts_in_state(OutboxState.POSTED)
+            if r.key != failed_key and business_date(r) == last
+        )
+    assert failed is not None
+    body = receipt_voucher(twice, AccountPlan.bas_defaults(), "A").to_fortnox()
+    for row in body["Voucher"]["VoucherRows"]:
+        row["Debit"], row["Credit"] = str(row["Debit"]), str(row["Credit"])
+    assert shop.sandbox.api().post("/3/vouchers", body).status_code == 201  # by hand, in series A
+
+    report = reconcile(shop, business_date(waiting), last)
+
+    waiting_day = day_of(report, "K1", business_date(waiting))
+    assert differences(waiting_day) == {a: -v for a, v in expected_net(waiting).items()}
+    assert [(c.receipt, c.what) for c in waiting_day.causes] == [(waiting.key, "väntar")]
+    assert "låst" in waiting_day.causes[0].detail
+    failed_day = day_of(report, failed.register_code, business_date(failed))
+    assert differences(failed_day) == {a: -v for a, v in expected_net(failed).items()}
+    assert [(c.receipt, c.what) for c in failed_day.causes] == [(failed.key, "misslyckades")]
+    twice_day = day_of(report, twice.register_code, last)
+    assert differences(twice_day) == expected_net(twice)
+    [cause] = twice_day.causes
+    assert (cause.receipt, cause.what) == (twice.key, "bokförd 2 gånger")
+    assert "A1" in cause.detail and "A1" in cause.remedy
+    others = [d for d in report.days if d not in (waiting_day, failed_day, twice_day)]
+    assert others and all(d.ok for d in others)
+    text = "\n".join(report_lines(report))
+    assert f"Kvitto {twice.key} bokförd 2 gånger" in text and f"Kvitto {failed.key} misslyckades" in text
+    rows = csv_text(report).splitlines()
+    assert rows[0].startswith("kassa;dag;rad;konto")
+    assert any(row.startswith(f"{twice.register_code};{last.isoformat()};orsak;") for row in rows)
+
+
+def test_an_invoice_paid_short_in_fortnox_shows_the_unpaid_amount_and_the_receipt(shop: Shop) -> None:
+    shop.configure(receipts_as=ReceiptsAs.INVOICE)
+    shop.sandbox.inject("PUT", "/3/invoicepayments/*/bookkeep", "status", status=400)
+    shop.sync()
+    api = shop.sandbox.api()
+    payment = next(p for p in api.get("/3/invoicepayments").json()["InvoicePayments"] if not p["Booked"])
+    invoice = api.get(f"/3/invoices/{payment['InvoiceNumber']}").json()["Invoice"]
+    key = invoice["ExternalInvoiceReference1"]
+    detail = api.get(f"/3/invoicepayments/{payment['Number']}").json()["InvoicePayment"]
+    assert api.delete(f"/3/invoicepayments/{payment['Number']}").status_code == 204
+    short = {  # the accountant registers it again by hand, 10 kr short, with the same öresavrundning
+        "InvoiceNumber": int(payment["InvoiceNumber"]),
+        "Amount": str(Decimal(str(detail["Amount"])) - 10),
+        "PaymentDate": detail["PaymentDate"],
+        "ModeOfPayment": detail["ModeOfPayment"],
+        "WriteOffs": [
+            {"AccountNumber": w["AccountNumber"], "Amount": str(w["Amount"])} for w in detail["WriteOffs"]
+        ],
+    }
+    created = api.post("/3/invoicepayments", {"InvoicePayment": short}).json()["InvoicePayment"]
+    assert api.put(f"/3/invoicepayments/{created['Number']}/bookkeep").status_code == 200
+    start, end = days_of(shop)
+
+    report = reconcile(shop, start, end)
+
+    receipt = next(r for r in receipts(shop) if r.key == key)
+    day = day_of(report, receipt.register_code, business_date(receipt))
+    unpaid = next(line for line in day.lines if line.label == UNPAID)
+    assert unpaid.difference_ore == 1000
+    assert (key, "inte fullt betald") in [(c.receipt, c.what) for c in day.causes]
+    others = [d for d in report.days if d is not day]
+    assert others and all(d.ok for d in others), report_lines(report)
