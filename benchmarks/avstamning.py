@@ -1,0 +1,143 @@
+"""Kassaavstämning at a month's scale: 5 000 receipts posted by the real engine, then read back.
+
+The demo company (two registers) gets a month of receipts, grown to ``--receipts`` by repeating each
+day's receipts under new numbers (same day, same content). The real ``SyncEngine`` posts them (one
+voucher per receipt, or with ``--posting daily_summary`` one per register and day) to the sandbox;
+then ``run_avstamning`` reconciles the month and the sandbox counts its requests.
+
+Figures: ``requests`` (what the reconciliation sent) against ``minimum_requests``: the financial
+years, the list pages of the month's vouchers (500 a page) and, since a voucher's list row has no rows
+(docs/sources/fortnox-reference.md §5.6), one detail per voucher that carries a receipt's or summary's
+key: those are the least any per-account comparison needs. ``listing_requests`` is the listing alone
+(years + pages): the floor if list rows held amounts. ``wall_s`` (the reconciliation alone, at the
+sandbox's generous limit), ``bound_s`` (requests at Fortnox's 24 per 5 s), ``peak_rss_mb``.
+
+    python -m benchmarks avstamning                      # 5 000 receipts, a voucher each
+    python -m benchmarks avstamning --posting daily_summary
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import requests
+
+from fortnox_sandbox.testing import running_sandbox
+from kassasync.avstamning.run import AvstamningRequest, RunOptions, run_avstamning
+from kassasync.config import FortnoxSettings, Posting, Settings
+from kassasync.fortnox.auth import ClientCredentials, OAuthEndpoints, login, login_scopes
+from kassasync.fortnox.tokens import FileTokenStore
+from kassasync.paths import app_paths
+from kassasync.pos.demo import make_demo_company
+from kassasync.pos.store import company_file
+from kassasync.sync.bookkeeping import business_date
+from kassasync.sync.engine import SyncEngine
+from kassasync.sync.events import SyncRequest
+
+FORTNOX_RATE = 24 / 5.0
+
+
+def grow(path: Path, receipts: int) -> tuple[int, list[str]]:
+    """Repeat the month's receipts under new numbers until there are ``receipts``."""
+    with make_demo_company(path, days=30) as store:
+        month = [r for r in (store.get_receipt(e.receipt) for e in store.outbox_entries()) if r is not None]
+        days = sorted({business_date(r) for r in month})
+        total, copy = len(month), 0
+        while total < receipts:
+            copy += 1
+            for receipt in month:
+                if total >= receipts:
+                    break
+                store.add_receipt(
+                    receipt.model_copy(update={"receipt_number": receipt.receipt_number + 10_000 * copy})
+                )
+                total += 1
+    return total, [days[0].isoformat(), days[-1].isoformat()]
+
+
+def run(receipts: int, posting: Posting) -> dict[str, float]:
+    with (
+        running_sandbox(seed="demo", test_mode=True, auto_approve=True, rate_limit=100_000) as sandbox,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        os.environ.update(
+            KASSASYNC_HOME=tmp,
+            KASSASYNC_CLIENT_ID=sandbox.client_id,
+            KASSASYNC_CLIENT_SECRET=sandbox.client_secret,
+            KASSASYNC_TOKEN_STORE="file",
+        )
+        paths = app_paths().ensure()
+        company = Path(tmp) / "butik"
+        company.mkdir()
+        count, (first, last) = grow(company_file(company), receipts)
+        tokens = FileTokenStore(paths.token_file)
+        login(
+            ClientCredentials(sandbox.client_id, sandbox.client_secret),
+            OAuthEndpoints.under(f"{sandbox.base_url}/oauth-v1"),
+            tokens,
+            redirect_port=0,
+            browser_opener=lambda url: requests.get(url, timeout=10).ok,
+            scopes=login_scopes(False),
+            timeout_s=10,
+        )
+        settings = Settings(
+            company_path=company,
+            posting=posting,
+            fortnox=FortnoxSettings(
+                api_url=sandbox.api_url,
+                auth_url=f"{sandbox.base_url}/oauth-v1",
+                client_id=sandbox.client_id,
+                redirect_port=0,
+            ),
+        )
+        engine = SyncEngine(settings, paths, token_store=tokens, rate_limit=100_000, rate_window_s=1.0)
+        engine.run(SyncRequest(trigger="cli"))
+        sandbox.reset_counters()
+        started = time.perf_counter()
+        report = run_avstamning(
+            settings,
+            paths,
+            AvstamningRequest(date.fromisoformat(first), date.fromisoformat(last)),
+            RunOptions(token_store=tokens, rate_limit=100_000, rate_window_s=1.0),
+        )
+        wall = time.perf_counter() - started
+        counted = sum(sandbox.counters()["requests"].values())
+    pages = -(-report.counts.listed_vouchers // 500)
+    listing = 1 + pages
+    minimum = listing + report.counts.details
+    return {
+        "receipts": count,
+        "days_ok": sum(1 for d in report.days if d.ok),
+        "days": len(report.days),
+        "requests": report.requests,
+        "sandbox_counted": counted,
+        "minimum_requests": minimum,
+        "ratio": report.requests / minimum,
+        "listing_requests": listing,
+        "details": report.counts.details,
+        "wall_s": wall,
+        "bound_s": report.requests / FORTNOX_RATE,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--receipts", type=int, default=5000)
+    parser.add_argument("--posting", choices=[p.value for p in Posting], default=Posting.PER_RECEIPT.value)
+    args = parser.parse_args(argv)
+    figures = run(args.receipts, Posting(args.posting))
+    for name, value in figures.items():
+        print(f"{name}: {value:.2f}" if isinstance(value, float) else f"{name}: {value}")
+    return 0 if figures["days_ok"] == figures["days"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
