@@ -36,6 +36,7 @@ from kassasync.platform.support_bundle import create_support_bundle
 from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
 from kassasync.sync.events import SyncRequest
+from kassasync.ui.avstamning_window import open_avstamning
 from kassasync.ui.notify import TITLE, LogNotifier, Notice
 from kassasync.ui.problems_window import ProblemsWindow
 from kassasync.ui.receipts_dialog import FailedReceipt, FailedReceiptsDialog, failed_receipts
@@ -215,6 +216,8 @@ class Agent:
             self.post(self.open_settings)
         elif action is Action.FAILED_RECEIPTS:
             self.post(self.open_failed_receipts)
+        elif action is Action.AVSTAMNING:
+            self.post(lambda: open_avstamning(self.root, self.settings, self.paths, self.post, self.clock))
         elif action is Action.SUPPORT_BUNDLE:
             self.post(self.make_support_bundle)
         elif action is Action.QUIT:

@@ -71,6 +71,12 @@ class RunOptions:
     client_options: ClientOptions | None = None
 
 
+def default_range(today: date) -> tuple[date, date]:
+    """This month up to yesterday; on the first of a month, the whole month before."""
+    end = today - timedelta(days=1)
+    return end.replace(day=1), end
+
+
 def company_path(settings: Settings) -> Path:
     chosen = settings.company_path
     path = None if chosen is None else (company_file(chosen) if chosen.is_dir() else chosen)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kassasync.avstamning.output import report_lines, write_csv
-from kassasync.avstamning.run import AvstamningRequest, run_avstamning
+from kassasync.avstamning.run import AvstamningRequest, default_range, run_avstamning
 from kassasync.clock import STOCKHOLM
 from kassasync.config import load_settings
 from kassasync.errors import ConfigError, KassasyncError
@@ -38,12 +38,6 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"inte ett datum (ÅÅÅÅ-MM-DD): {text}") from exc
-
-
-def default_range(today: date) -> tuple[date, date]:
-    """This month up to yesterday; on the first of a month, the whole month before."""
-    end = today - timedelta(days=1)
-    return end.replace(day=1), end
 
 
 def _avstamning(args: argparse.Namespace) -> int:
