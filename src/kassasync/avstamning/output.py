@@ -17,6 +17,7 @@ from kassasync.avstamning.run import AvstamningReport
 from kassasync.money import format_kronor
 from kassasync.words import number
 
+Z_REMEDY = "Jämför Z-rapporten med kassans kvitton: ett kvitto kan saknas i kassafilen eller vara för mycket."
 CSV_HEADER = (
     "kassa",
     "dag",
@@ -114,6 +115,7 @@ def day_lines(day: DayResult) -> list[str]:
             f"  Z-rapport {format_kronor(day.z_total_ore)}, "
             f"kvittonas summa {format_kronor(day.receipts_total_ore)}"
         )
+        out.append(f"    Åtgärd: {Z_REMEDY}")
     for line in day.differences():
         account = f"{line.account} " if line.account is not None else ""
         out.append(

@@ -11,6 +11,8 @@ History:
      (a gift card sold is a liability, not a sale: bookkeeping rule 6).
   3  ``invoice_checks`` (Fortnox's created invoice compared with the receipt) and ``invoice_payments``
      (each payment as sent, matched by exactly that on resume).
+  4  ``z_reports`` (optional: the register's own daily total, for the reconciliation). Self-contained:
+     ``_to_v4`` only creates that table, so it can be renumbered behind another version at a merge.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from kassasync.errors import KassasyncError
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 class SchemaTooNew(KassasyncError):
@@ -49,8 +51,14 @@ def _to_v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _to_v4(conn: sqlite3.Connection) -> None:
+    script = schema_sql(4).split("-- The register's Z-reports (schema version 4; optional).", 1)[1]
+    for statement in _statements(script.split("\n", 1)[1]):
+        conn.execute(statement)
+
+
 # STEPS[n] brings a file from version n to n + 1.
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4}
 
 
 def schema_sql(version: int = CURRENT_VERSION) -> str:

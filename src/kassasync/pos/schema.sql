@@ -1,5 +1,5 @@
 -- The register's company file (kassa.db): the data contract between the cash register and Kassasync.
--- Current schema version: 2. Documented for register vendors in docs/pos-contract.md.
+-- Current schema version: 4. Documented for register vendors in docs/pos-contract.md.
 --
 -- Rules that hold everywhere:
 --   * money is INTEGER öre (CHECK typeof = 'integer': a REAL never gets in);
@@ -196,4 +196,16 @@ CREATE TABLE invoice_payments (
     updated_at     TEXT NOT NULL,
     PRIMARY KEY (register_code, receipt_number, invoice_number, seq),
     FOREIGN KEY (register_code, receipt_number) REFERENCES receipts (register_code, receipt_number)
+);
+
+-- The register's Z-reports (schema version 4; optional). The register may write one row per register
+-- and business day when it closes the day: its own total, as its Z-report prints it. Kassasync only
+-- reads it, for the reconciliation's third column (the register's total, the receipts' sum, Fortnox).
+CREATE TABLE z_reports (
+    register_code TEXT NOT NULL REFERENCES registers (code),
+    business_day  TEXT NOT NULL CHECK (business_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    z_number      TEXT,
+    total_ore     INTEGER NOT NULL CHECK (typeof(total_ore) = 'integer'),
+    closed_at     TEXT,
+    PRIMARY KEY (register_code, business_day)
 );

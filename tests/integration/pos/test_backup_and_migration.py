@@ -81,7 +81,7 @@ def test_a_filled_version_1_file_is_migrated_to_the_current_version_keeping_its_
     conn.close()
 
     with PosStore.open(path) as store:
-        assert file_version(store._conn()) == CURRENT_VERSION == 3
+        assert file_version(store._conn()) == CURRENT_VERSION == 4
         receipts = list(store.pending_receipts())
         assert [r.key for r in receipts] == [f"K1-{n}" for n in range(1, 51)]
         assert all(r.lines[0].kind is LineKind.ARTICLE and r.original_receipt is None for r in receipts)

@@ -16,6 +16,7 @@ from kassasync.avstamning.run import AvstamningReport, AvstamningRequest, RunOpt
 from kassasync.config import ReceiptsAs
 from kassasync.pos.models import Receipt
 from kassasync.pos.records import OutboxState
+from kassasync.pos.store import connect
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.bookkeeping import business_date, receipt_voucher
 
@@ -154,3 +155,38 @@ def test_an_invoice_paid_short_in_fortnox_shows_the_unpaid_amount_and_the_receip
     assert (key, "inte fullt betald") in [(c.receipt, c.what) for c in day.causes]
     others = [d for d in report.days if d is not day]
     assert others and all(d.ok for d in others), report_lines(report)
+
+
+def test_the_registers_own_z_report_total_is_a_third_column_and_a_day_it_disagrees_with_differs(
+    shop: Shop,
+) -> None:
+    shop.sync()
+    first, last = days_of(shop)
+    sums: dict[tuple[str, date], int] = {}
+    for receipt in receipts(shop):
+        key = (receipt.register_code, business_date(receipt))
+        sums[key] = sums.get(key, 0) + receipt.total_ore
+    conn = connect(shop.company)
+    for (register, day), total in sums.items():
+        z_total = total - 100 if (register, day) == ("K1", last) else total  # one Z-report says 1 kr less
+        conn.execute(
+            "INSERT INTO z_reports (register_code, business_day, z_number, total_ore) VALUES (?, ?, ?, ?)",
+            (register, day.isoformat(), f"Z-{day:%d}", z_total),
+        )
+    conn.close()
+
+    report = reconcile(shop, first, last)
+
+    differing = day_of(report, "K1", last)
+    assert (differing.z_total_ore, differing.receipts_total_ore) == (
+        sums[("K1", last)] - 100,
+        sums[("K1", last)],
+    )
+    assert not differing.ok and not differing.differences() and not differing.causes
+    assert [d for d in report.days if not d.ok] == [differing]
+    text = "\n".join(report_lines(report))
+    assert "Z-rapport" in text and "SKILLNAD" in text
+    z_rows = [row for row in csv_text(report).splitlines() if ";z-rapport;" in row]
+    assert len(z_rows) == len(sums)
+    assert f"K1;{last.isoformat()};z-rapport;;Kvittonas summa mot Z-rapporten;" in "\n".join(z_rows)
+    assert any(row.endswith(";1,00;;") for row in z_rows)
