@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kassasync.avstamning.compare import DayResult
+from kassasync.avstamning.register_side import Fact
 from kassasync.avstamning.run import AvstamningReport
 from kassasync.money import format_kronor
 from kassasync.words import number
 
+SIGNS = "Belopp per konto: debet minus kredit (kredit är negativ), skillnad = Fortnox minus kassan."
 Z_REMEDY = "Jämför Z-rapporten med kassans kvitton: ett kvitto kan saknas i kassafilen eller vara för mycket."
 CSV_HEADER = (
     "kassa",
@@ -60,8 +62,7 @@ def csv_rows(report: AvstamningReport) -> Iterator[tuple[str, ...]]:
                 "",
             )
         for fact in day.facts:
-            text = fact.label if fact.count is None else f"{fact.label} ({number(fact.count)} st)"
-            yield (*base, "kassan", "", text, "", kronor(fact.amount_ore), "", "", "", "")
+            yield (*base, "kassan", "", fact_text(fact), "", kronor(fact.amount_ore), "", "", "", "")
         for line in day.lines:
             account = "" if line.account is None else str(line.account)
             yield (
@@ -104,19 +105,21 @@ def csv_text(report: AvstamningReport) -> str:
     return buffer.getvalue()
 
 
-def day_lines(day: DayResult) -> list[str]:
-    """One register's day: OK on one line, or the differing lines and the receipts behind them."""
+def day_lines(day: DayResult, *, detailed: bool = False) -> list[str]:
+    """One register's day: OK on one line, or the differing lines and the receipts behind them;
+    ``detailed``: every fact of the register and every account, side by side, whatever the outcome."""
     head = f"{day.register} {day.day.isoformat()}"
-    if day.ok:
-        return [f"{head}: OK ({format_kronor(day.receipts_total_ore)})"]
-    out = [f"{head}: SKILLNAD"]
-    if day.z_total_ore is not None and day.z_total_ore != day.receipts_total_ore:
+    out = [f"{head}: OK ({format_kronor(day.receipts_total_ore)})" if day.ok else f"{head}: SKILLNAD"]
+    if detailed:
+        out += [f"  {fact_text(fact)}: {format_kronor(fact.amount_ore)}" for fact in day.facts]
+    if day.z_total_ore is not None and (detailed or day.z_total_ore != day.receipts_total_ore):
         out.append(
             f"  Z-rapport {format_kronor(day.z_total_ore)}, "
             f"kvittonas summa {format_kronor(day.receipts_total_ore)}"
         )
-        out.append(f"    Åtgärd: {Z_REMEDY}")
-    for line in day.differences():
+        if day.z_total_ore != day.receipts_total_ore:
+            out.append(f"    Åtgärd: {Z_REMEDY}")
+    for line in day.lines if detailed else day.differences():
         account = f"{line.account} " if line.account is not None else ""
         out.append(
             f"  {account}{line.label}: kassan {format_kronor(line.register_ore)}, Fortnox "
@@ -128,14 +131,18 @@ def day_lines(day: DayResult) -> list[str]:
     return out
 
 
-def report_lines(report: AvstamningReport) -> list[str]:
+def fact_text(fact: Fact) -> str:
+    return fact.label if fact.count is None else f"{fact.label} ({number(fact.count)} st)"
+
+
+def report_lines(report: AvstamningReport, *, detailed: bool = False) -> list[str]:
     request = report.request
     scope = f" kassa {request.register}" if request.register else ""
-    out = [f"Avstämning {request.start.isoformat()} – {request.end.isoformat()}{scope}"]
+    out = [f"Avstämning {request.start.isoformat()} – {request.end.isoformat()}{scope}", SIGNS]
     if not report.days:
         out.append("  Inga kvitton i perioden.")
     for day in report.days:
-        out += day_lines(day)
+        out += day_lines(day, detailed=detailed)
     differing = sum(1 for day in report.days if not day.ok)
     out.append(
         "Alla dagar stämmer."

@@ -30,6 +30,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--csv", type=Path, metavar="FIL", help="spara avstämningen som CSV (semikolon, decimalkomma)"
     )
+    parser.add_argument(
+        "--detaljer", action="store_true", help="visa alla rader för varje dag, inte bara skillnaderna"
+    )
     parser.set_defaults(handler=_avstamning)
 
 
@@ -58,7 +61,7 @@ def _avstamning(args: argparse.Namespace) -> int:
     except KassasyncError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
-    print("\n".join(report_lines(report)))
+    print("\n".join(report_lines(report, detailed=args.detaljer)))
     if args.csv is not None:
         write_csv(report, args.csv)
         print(f"CSV sparad: {args.csv}")

@@ -52,6 +52,10 @@ class AvstamningWindow:
             ttk.Entry(bar, textvariable=var, width=width).grid(row=0, column=2 * column + 1)
         self.run_button = ttk.Button(bar, text="Stäm av", command=self.start_reading)
         self.run_button.grid(row=0, column=6, padx=(12, 0))
+        self.detailed = tk.BooleanVar(value=False)
+        ttk.Checkbutton(bar, text="Visa alla rader", variable=self.detailed, command=self._refill).grid(
+            row=0, column=7, padx=(12, 0)
+        )
         self.text = tk.Text(self.top, wrap="word", height=18, width=90, borderwidth=0, padx=12, pady=6)
         self.text.grid(row=1, column=0, sticky="nsew", padx=(12, 0))
         scroll = ttk.Scrollbar(self.top, orient="vertical", command=self.text.yview)
@@ -100,10 +104,14 @@ class AvstamningWindow:
         if not self.top.winfo_exists():
             return
         self.report = report
-        self._fill("\n".join(report_lines(report)))
+        self._refill()
         self.status.configure(text="Alla dagar stämmer." if report.ok else "Det finns skillnader (se ovan).")
         self.run_button.configure(state="normal")
         self.save_button.configure(state="normal")
+
+    def _refill(self) -> None:
+        if self.report is not None:
+            self._fill("\n".join(report_lines(self.report, detailed=self.detailed.get())))
 
     def show_error(self, message: str) -> None:
         if not self.top.winfo_exists():

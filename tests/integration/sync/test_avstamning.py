@@ -13,7 +13,8 @@ from fortnox_sandbox.testing import RunningSandbox
 from kassasync.avstamning.compare import UNPAID, DayResult
 from kassasync.avstamning.output import csv_text, report_lines
 from kassasync.avstamning.run import AvstamningReport, AvstamningRequest, RunOptions, run_avstamning
-from kassasync.config import ReceiptsAs
+from kassasync.cli import main
+from kassasync.config import ReceiptsAs, save_settings
 from kassasync.pos.models import Receipt
 from kassasync.pos.records import OutboxState
 from kassasync.pos.store import connect
@@ -190,3 +191,38 @@ def test_the_registers_own_z_report_total_is_a_third_column_and_a_day_it_disagre
     assert len(z_rows) == len(sums)
     assert f"K1;{last.isoformat()};z-rapport;;Kvittonas summa mot Z-rapporten;" in "\n".join(z_rows)
     assert any(row.endswith(";1,00;;") for row in z_rows)
+
+
+def test_the_command_prints_each_day_of_one_register_its_requests_and_writes_the_csv(
+    shop: Shop, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_settings(shop.settings, shop.paths.settings_file)
+    shop.sync()
+    first, last = days_of(shop)
+    target = tmp_path / "november.csv"
+
+    code = main(
+        [
+            "avstamning",
+            "--from",
+            first.isoformat(),
+            "--to",
+            last.isoformat(),
+            "--register",
+            "K1",
+            "--csv",
+            str(target),
+        ]
+    )
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"K1 {first.isoformat()}: OK (" in out and f"K1 {last.isoformat()}: OK (" in out
+    assert "K2 " not in out
+    assert "Alla dagar stämmer." in out
+    k1 = sum(1 for r in receipts(shop) if r.register_code == "K1")
+    assert f"Förfrågningar till Fortnox: {1 + 1 + k1}" in out  # years, one list page, K1's vouchers
+    rows = target.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("kassa;dag;rad;") and all(row.startswith("K1;") for row in rows[1:])
+    assert main(["avstamning", "--from", last.isoformat(), "--to", first.isoformat()]) == 2
+    assert "Första dagen ligger efter sista dagen." in capsys.readouterr().err
