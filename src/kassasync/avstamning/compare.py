@@ -9,7 +9,7 @@ booked with a difference, invoiced or paid differently) and says what to do abou
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,8 +20,6 @@ from kassasync.sync.bookkeeping import business_date, summary_key
 
 RECEIPT_MARKER = re.compile(r"\(([A-Za-z0-9_-]+-\d+)\)")
 SUMMARY_MARKER = re.compile(r"\(([A-Za-z0-9_-]+)/(\d{4}-\d{2}-\d{2})\)")
-INVOICED = "Fakturerat (kundfakturor)"
-UNPAID = "Obetalt på fakturorna"
 
 
 @dataclass(frozen=True)
@@ -30,8 +28,10 @@ class FortnoxVoucher:
     day: date
     description: str
     net: Mapping[int, int]  # debit − credit per account, from the voucher's rows
+    made_for: str | None = None  # the receipt whose invoice or payment Fortnox made this voucher for
 
     def receipt_keys(self) -> list[str]:
+        """The receipts whose key the text carries (Kassasync's vouchers, or one posted by hand)."""
         return RECEIPT_MARKER.findall(self.description)
 
     def summary(self) -> tuple[str, date] | None:
@@ -92,6 +92,7 @@ class Documents:
 
     by_receipt: dict[str, list[FortnoxVoucher]] = field(default_factory=dict)
     by_summary: dict[tuple[str, date], list[FortnoxVoucher]] = field(default_factory=dict)
+    made_for: dict[str, list[FortnoxVoucher]] = field(default_factory=dict)  # invoices' and payments'
     invoices: dict[str, list[FortnoxInvoice]] = field(default_factory=dict)
     locked_until: date | None = None  # Fortnox's locked period, read only when a receipt waits
 
@@ -104,6 +105,9 @@ class Documents:
     ) -> Documents:
         docs = cls(locked_until=locked_until)
         for voucher in vouchers:
+            if voucher.made_for is not None:
+                docs.made_for.setdefault(voucher.made_for, []).append(voucher)
+                continue
             summary = voucher.summary()
             if summary is not None:
                 docs.by_summary.setdefault(summary, []).append(voucher)
@@ -121,15 +125,21 @@ def reconcile(day: RegisterDay, docs: Documents, labels: Mapping[int, str]) -> D
     causes: list[Cause] = []
     for item in day.receipts:
         found = docs.by_receipt.get(item.key, [])
-        vouchers.update((v.ref, v) for v in found)
+        made = docs.made_for.get(item.key, [])
+        vouchers.update((v.ref, v) for v in [*found, *made])
+        invoices = docs.invoices.get(item.key, [])
         if item.as_invoice:
-            causes += _invoice_causes(item.key, item.invoice_total_ore, docs.invoices.get(item.key, []))
+            causes += _invoice_causes(item.key, item.invoice_total_ore, invoices)
+            if invoices and not invoices[0].balance_ore and _net(made) != dict(item.expected):
+                causes.append(_booked_differently(item.key, _net(made), item.expected, made))
         in_fortnox = bool(found or summaries or (item.as_invoice and docs.invoices.get(item.key)))
         causes += _receipt_causes(item, found, in_fortnox, docs.locked_until)
         if item.not_bookable:
             causes.append(Cause(item.key, "kan inte bokföras", item.not_bookable, "Rätta kvittot i kassan."))
-        elif len(found) == 1 and not summaries and dict(found[0].net) != dict(item.expected):
-            causes.append(_booked_differently(item.key, found[0], item.expected))
+        elif (
+            not item.as_invoice and len(found) == 1 and not summaries and dict(found[0].net) != item.expected
+        ):
+            causes.append(_booked_differently(item.key, dict(found[0].net), item.expected, found))
     if len(summaries) > 1:
         refs = ", ".join(v.ref for v in summaries)
         causes.append(
@@ -140,11 +150,8 @@ def reconcile(day: RegisterDay, docs: Documents, labels: Mapping[int, str]) -> D
                 f"Vänd de extra verifikationerna i Fortnox ({refs}), behåll en.",
             )
         )
-    fortnox: dict[int, int] = {}
-    for voucher in vouchers.values():
-        for account, amount in voucher.net.items():
-            fortnox[account] = fortnox.get(account, 0) + amount
-    expected = expected_by_account(day.receipts, invoices=False)
+    fortnox = _net(vouchers.values())
+    expected = expected_by_account(day.receipts)
     lines = [
         Line(
             labels.get(account, f"Konto {account}"),
@@ -154,7 +161,6 @@ def reconcile(day: RegisterDay, docs: Documents, labels: Mapping[int, str]) -> D
         )
         for account in sorted(set(expected) | set(fortnox))
     ]
-    lines += _invoice_lines(day, docs)
     return DayResult(
         day.register, day.day, facts(day), lines, causes, day.z_total_ore, receipts_total_ore=day.total_ore
     )
@@ -191,19 +197,25 @@ def _receipt_causes(
     ]
 
 
-def _booked_differently(key: str, voucher: FortnoxVoucher, expected: Mapping[int, int]) -> Cause:
-    accounts = sorted(set(voucher.net) | set(expected))
+def _net(vouchers: Iterable[FortnoxVoucher]) -> dict[int, int]:
+    net: dict[int, int] = {}
+    for voucher in vouchers:
+        for account, amount in voucher.net.items():
+            net[account] = net.get(account, 0) + amount
+    return {account: amount for account, amount in net.items() if amount}
+
+
+def _booked_differently(
+    key: str, net: Mapping[int, int], expected: Mapping[int, int], vouchers: Sequence[FortnoxVoucher]
+) -> Cause:
+    refs = ", ".join(v.ref for v in vouchers) or "inga verifikationer"
     parts = [
-        f"{account}: {format_kronor(voucher.net.get(account, 0) - expected.get(account, 0))}"
-        for account in accounts
-        if voucher.net.get(account, 0) != expected.get(account, 0)
+        f"{account}: {format_kronor(net.get(account, 0) - expected.get(account, 0))}"
+        for account in sorted(set(net) | set(expected))
+        if net.get(account, 0) != expected.get(account, 0)
     ]
-    return Cause(
-        key,
-        "bokförd med skillnad",
-        f"{voucher.ref}: " + ", ".join(parts),
-        f"Jämför verifikation {voucher.ref} med kvittot och rätta med en ny verifikation.",
-    )
+    remedy = f"Jämför {refs} med kvittot i Fortnox och rätta med en ny verifikation."
+    return Cause(key, "bokförd med skillnad", f"{refs}: " + ", ".join(parts), remedy)
 
 
 def _invoice_causes(key: str, expected_total: int, found: Sequence[FortnoxInvoice]) -> list[Cause]:
@@ -241,14 +253,3 @@ def _invoice_causes(key: str, expected_total: int, found: Sequence[FortnoxInvoic
             )
         )
     return causes
-
-
-def _invoice_lines(day: RegisterDay, docs: Documents) -> list[Line]:
-    invoiced = [item for item in day.receipts if item.as_invoice]
-    if not invoiced:
-        return []
-    found = [docs.invoices[i.key][0] for i in invoiced if docs.invoices.get(i.key)]
-    return [
-        Line(INVOICED, None, sum(i.invoice_total_ore for i in invoiced), sum(i.total_ore for i in found)),
-        Line(UNPAID, None, 0, sum(i.balance_ore for i in found)),
-    ]

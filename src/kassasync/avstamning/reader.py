@@ -8,9 +8,11 @@
   share of a list page.
 - Invoices (the invoice path): one listing per cash customer and range (``customernumber``,
   ``fromdate``/``todate``, pages of 500). The list row carries ``Total`` and ``Balance``, which answer
-  "invoiced what the receipt says" and "paid in full"; no invoice detail is read. The per-account
-  split Fortnox made of each invoice was compared with the receipt when it was created
-  (``invoice_checks``), so it is not read again here.
+  "invoiced what the receipt says" and "paid in full"; no invoice detail is read. Their payments: the
+  payment list newest first (``sortby=paymentdate``, ``sortorder=descending``; it has no date filter),
+  read until a page ends before the range. What each invoice and payment put on the accounts is in the
+  voucher Fortnox made for it, found in the same voucher listing by ``ReferenceType`` and
+  ``ReferenceNumber`` (the invoice's or payment's number), and read in detail.
 
 Search parameters are substring matches in Fortnox: every row is compared exactly before it is used.
 """
@@ -18,7 +20,7 @@ Search parameters are substring matches in Fortnox: every row is compared exactl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,6 +37,7 @@ class ReadCounts:
     details: int = 0
     listed_vouchers: int = 0
     listed_invoices: int = 0
+    listed_payments: int = 0
 
 
 @dataclass
@@ -46,7 +49,12 @@ class FortnoxReader:
     def years(self, start: date, end: date) -> list[FinancialYear]:
         return [y for y in self.client.financial_years() if y.from_date <= end and y.to_date >= start]
 
-    def vouchers(self, start: date, end: date) -> list[FortnoxVoucher]:
+    def vouchers(
+        self, start: date, end: date, made_for: Mapping[tuple[str, str], str] | None = None
+    ) -> list[FortnoxVoucher]:
+        """``made_for``: (ReferenceType, ReferenceNumber) of an invoice's or payment's voucher → the
+        receipt's key; those vouchers are read too, and carry the key."""
+        made_for = made_for or {}
         found: list[FortnoxVoucher] = []
         for year in self.years(start, end):
             params = {
@@ -59,8 +67,12 @@ class FortnoxReader:
                 for row in page:
                     self.counts.listed_vouchers += 1
                     listed = Voucher.model_validate(row)
-                    if self.concerns_us(listed.description) and listed.voucher_number is not None:
-                        found.append(self._detail(listed.voucher_series, listed.voucher_number, year.id))
+                    reference = (listed.reference_type or "", listed.reference_number or "")
+                    key = made_for.get(reference)
+                    if listed.voucher_number is None or not (key or self.concerns_us(listed.description)):
+                        continue
+                    voucher = self._detail(listed.voucher_series, listed.voucher_number, year.id)
+                    found.append(replace(voucher, made_for=key) if key else voucher)
         return found
 
     def concerns_us(self, description: str) -> bool:
@@ -94,6 +106,24 @@ class FortnoxReader:
                     invoice = _invoice(row, customer)
                     if invoice is not None:
                         found.append(invoice)
+        return found
+
+    def payments(self, invoice_numbers: Iterable[str], start: date) -> dict[str, str]:
+        """Payment number → invoice number for the payments of ``invoice_numbers`` made from ``start``."""
+        wanted = set(invoice_numbers)
+        found: dict[str, str] = {}
+        if not wanted:
+            return found
+        params = {"sortby": "paymentdate", "sortorder": "descending"}
+        for page in self.client.pages("invoicepayments", "InvoicePayments", params):
+            self.counts.list_pages += 1
+            for row in page:
+                self.counts.listed_payments += 1
+                invoice = str(row.get("InvoiceNumber") or "")
+                if invoice in wanted:
+                    found[str(row.get("Number") or "")] = invoice
+            if page and str(page[-1].get("PaymentDate") or "") < start.isoformat():
+                break  # newest first: every later page is older still
         return found
 
 

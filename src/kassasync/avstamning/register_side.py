@@ -94,13 +94,14 @@ def group_days(booked: Iterable[BookedReceipt]) -> dict[tuple[str, date], Regist
     return dict(sorted(days.items()))
 
 
-def expected_by_account(receipts: Sequence[BookedReceipt], *, invoices: bool) -> dict[int, int]:
-    """The day's expected postings per account, for the receipts posted by voucher (or by invoice)."""
+def expected_by_account(receipts: Sequence[BookedReceipt]) -> dict[int, int]:
+    """The day's expected postings per account. A receipt posted as a paid invoice expects the same:
+    its invoice's voucher and its payments' vouchers together net 1510 to zero and leave the voucher
+    path's postings (docs/sources/bookkeeping-rules.md)."""
     net: dict[int, int] = {}
     for item in receipts:
-        if item.as_invoice is invoices:
-            for account, amount in item.expected.items():
-                net[account] = net.get(account, 0) + amount
+        for account, amount in item.expected.items():
+            net[account] = net.get(account, 0) + amount
     return net
 
 

@@ -107,10 +107,14 @@ def run_avstamning(
         registers |= {request.register}
     reader = FortnoxReader(client, registers)
     try:
-        vouchers = reader.vouchers(request.start, request.end)
         any_invoice = any(item.as_invoice for day in days.values() for item in day.receipts)
         customers = [settings.cash_customer_number, *used] if any_invoice else []
         found = reader.invoices(customers, request.start, request.end)
+        made_for = {("INVOICE", invoice.number): invoice.receipt_key for invoice in found}
+        by_number = {invoice.number: invoice.receipt_key for invoice in found}
+        for payment, invoice_number in reader.payments(by_number, request.start).items():
+            made_for[("INVOICEPAYMENT", payment)] = by_number[invoice_number]
+        vouchers = reader.vouchers(request.start, request.end, made_for)
         waiting = any(item.state in WAITING for day in days.values() for item in day.receipts)
         locked_until = client.locked_period().end_date if waiting else None
         requests = client.requests_made
