@@ -118,11 +118,50 @@ class Documents:
         return docs
 
 
-def reconcile(day: RegisterDay, docs: Documents, labels: Mapping[int, str]) -> DayResult:
-    """One register's day: per account, the receipts' postings against the vouchers that carry them."""
+@dataclass(frozen=True)
+class Stray:
+    """A voucher carrying a key the day's receipts do not hold: ``elsewhere`` is the receipt's own day
+    when the company file has the receipt on another day, None when it does not have it at all."""
+
+    key: str
+    voucher: FortnoxVoucher
+    elsewhere: date | None = None
+
+    def cause(self) -> Cause:
+        ref = self.voucher.ref
+        if self.elsewhere is not None:
+            detail = f"{ref} är daterad {self.voucher.day.isoformat()}, kvittot {self.elsewhere.isoformat()}"
+            return Cause(self.key, "bokförd på annan dag", detail, f"Kontrollera datumet på {ref} i Fortnox.")
+        detail = f"{ref} bär kvittots nyckel, men kassafilen har inget sådant kvitto"
+        remedy = (
+            f"Kontrollera att kassafilen är den rätta (inte en äldre kopia); annars vänd {ref} i Fortnox."
+        )
+        return Cause(self.key, "finns bara i Fortnox", detail, remedy)
+
+
+def strays(
+    docs: Documents, known: set[str], registers: frozenset[str]
+) -> dict[tuple[str, date], list[Stray]]:
+    """The vouchers of the registers reconciled whose receipt or daily summary is not among ``known``,
+    by the register and day they are dated."""
+    found: dict[tuple[str, date], list[Stray]] = {}
+    for key, vouchers in docs.by_receipt.items():
+        code = key.rsplit("-", 1)[0]
+        if key not in known and code in registers:
+            for voucher in vouchers:
+                found.setdefault((code, voucher.day), []).append(Stray(key, voucher))
+    return found
+
+
+def reconcile(
+    day: RegisterDay, docs: Documents, labels: Mapping[int, str], others: Sequence[Stray] = ()
+) -> DayResult:
+    """One register's day: per account, the receipts' postings against the vouchers that carry them
+    (and ``others``: vouchers dated this day for receipts the day does not hold)."""
     summaries = docs.by_summary.get((day.register, day.day), [])
     vouchers: dict[str, FortnoxVoucher] = {v.ref: v for v in summaries}
-    causes: list[Cause] = []
+    vouchers.update((stray.voucher.ref, stray.voucher) for stray in others)
+    causes: list[Cause] = [stray.cause() for stray in others]
     for item in day.receipts:
         found = docs.by_receipt.get(item.key, [])
         made = docs.made_for.get(item.key, [])

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from kassasync.avstamning.compare import DayResult, Documents, reconcile
+from kassasync.avstamning.compare import DayResult, Documents, Stray, reconcile, strays
 from kassasync.avstamning.reader import FortnoxReader, ReadCounts
 from kassasync.avstamning.register_side import RegisterDay, book, group_days
 from kassasync.avstamning.zreport import z_totals
@@ -121,10 +121,25 @@ def run_avstamning(
     finally:
         client.close()
     docs = Documents.of(vouchers, found, locked_until)
+    known = {item.key for day in days.values() for item in day.receipts}
+    others = strays(docs, known, registers)
+    with PosStore.open(path, clock=options.clock) as store:
+        for items in others.values():
+            items[:] = [_placed(stray, store) for stray in items]
+    for register, day in others:
+        days.setdefault((register, day), RegisterDay(register, day))
     labels = account_labels(plan)
-    return AvstamningReport(
-        request, [reconcile(day, docs, labels) for day in days.values()], requests, reader.counts
-    )
+    results = [reconcile(d, docs, labels, others.get(key, ())) for key, d in sorted(days.items())]
+    return AvstamningReport(request, results, requests, reader.counts)
+
+
+def _placed(stray: Stray, store: PosStore) -> Stray:
+    """The stray's receipt's own day, when the company file has it (outside the range read)."""
+    try:
+        receipt = store.get_receipt(stray.key)
+    except KassasyncError:
+        receipt = None
+    return stray if receipt is None else replace(stray, elsewhere=business_date(receipt))
 
 
 def register_days(

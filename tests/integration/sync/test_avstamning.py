@@ -226,3 +226,30 @@ def test_the_command_prints_each_day_of_one_register_its_requests_and_writes_the
     assert rows[0].startswith("kassa;dag;rad;") and all(row.startswith("K1;") for row in rows[1:])
     assert main(["avstamning", "--from", last.isoformat(), "--to", first.isoformat()]) == 2
     assert "Första dagen ligger efter sista dagen." in capsys.readouterr().err
+
+
+def test_vouchers_for_a_receipt_the_file_lacks_or_holds_on_another_day_show_on_their_own_day(
+    shop: Shop,
+) -> None:
+    shop.sync()
+    first, last = days_of(shop)
+    early = next(r for r in receipts(shop) if r.register_code == "K1" and business_date(r) == first)
+    ghost = early.model_copy(update={"receipt_number": 9999, "sold_at": early.sold_at + (last - first)})
+    moved = early.model_copy(update={"sold_at": early.sold_at + (last - first)})
+    api = shop.sandbox.api()
+    for receipt in (ghost, moved):  # by hand, in series A, dated the last day
+        body = receipt_voucher(receipt, AccountPlan.bas_defaults(), "A").to_fortnox()
+        for row in body["Voucher"]["VoucherRows"]:
+            row["Debit"], row["Credit"] = str(row["Debit"]), str(row["Credit"])
+        assert api.post("/3/vouchers", body).status_code == 201
+
+    report = reconcile(shop, last, last, register="K1")
+
+    [day] = report.days
+    assert [(c.receipt, c.what) for c in day.causes] == [
+        ("K1-9999", "finns bara i Fortnox"),
+        (early.key, "bokförd på annan dag"),
+    ]
+    assert first.isoformat() in day.causes[1].detail
+    twice = {a: 2 * v for a, v in expected_net(early).items()}
+    assert differences(day) == {a: v for a, v in twice.items() if v}
