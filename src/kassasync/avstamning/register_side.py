@@ -48,7 +48,7 @@ class BookedReceipt:
 
 @dataclass(frozen=True)
 class Fact:
-    """One line of what the register took; ``z_ore`` is the register's own Z-report figure, if any."""
+    """One line of what the register took (count: how many receipts, where it counts them)."""
 
     label: str
     amount_ore: int
