@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import tkinter as tk
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from kassasync.avstamning.run import AvstamningReport, AvstamningRequest, RunOpt
 from kassasync.pos.records import OutboxState
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.bookkeeping import business_date, receipt_voucher
+from kassasync.sync.events import StepProgress
 from kassasync.ui.avstamning_window import BAD_DATES, AvstamningWindow
 
 from .conftest import screenshot, wait_for
@@ -43,9 +45,16 @@ def test_the_window_shows_the_day_that_differs_with_its_receipt_and_saves_the_cs
     )
     threads: list[str] = []
 
-    def run(request: AvstamningRequest) -> AvstamningReport:
+    progress: list[StepProgress] = []
+
+    def run(request: AvstamningRequest, shown: Callable[[StepProgress], None]) -> AvstamningReport:
         threads.append(threading.current_thread().name)
-        return run_avstamning(shop.settings, shop.paths, request, options)
+
+        def sink(event: StepProgress) -> None:
+            progress.append(event)
+            shown(event)
+
+        return run_avstamning(shop.settings, shop.paths, request, replace(options, progress=sink))
 
     posted_work: list[Callable[[], None]] = []
     root = tk.Tk()
@@ -53,10 +62,19 @@ def test_the_window_shows_the_day_that_differs_with_its_receipt_and_saves_the_cs
     try:
         window = AvstamningWindow(root, run, posted_work.append, days[0], days[-1])
         assert str(window.status.cget("text")) == "Läser från Fortnox..."
-        assert wait_for(lambda: bool(posted_work), timeout=30)
-        posted_work.pop()()  # the agent's post(): the result is shown on the Tk thread
-        root.update()
+        statuses: list[str] = []
+
+        def pump() -> bool:  # the agent's post(): each piece of work runs on the Tk thread
+            while posted_work:
+                posted_work.pop(0)()
+                statuses.append(str(window.status.cget("text")))
+            root.update()
+            return window.report is not None
+
+        assert wait_for(pump, timeout=30)
         assert threads == ["avstamning"]
+        assert progress[-1].done == progress[-1].total == len(posted) + 1  # every voucher with a key
+        assert any(text.startswith("Läser verifikationer i Fortnox: ") for text in statuses), statuses
         text = window.text.get("1.0", "end")
         assert f"{twice.register_code} {business_date(twice).isoformat()}: SKILLNAD" in text
         assert (

@@ -19,7 +19,8 @@ Search parameters are substring matches in Fortnox: every row is compared exactl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,10 @@ from kassasync.avstamning.compare import RECEIPT_MARKER, SUMMARY_MARKER, Fortnox
 from kassasync.fortnox.client import FortnoxClient
 from kassasync.fortnox.models import FinancialYear, InvoiceRowSummary, Voucher
 from kassasync.money import from_decimal
+from kassasync.sync.events import StepProgress
+
+STEP, STEP_LABEL = "avstamning", "Läser verifikationer i Fortnox"
+PROGRESS_EVERY = 25  # details between progress events: about every 5 s at Fortnox's rate
 
 
 @dataclass
@@ -44,6 +49,7 @@ class ReadCounts:
 class FortnoxReader:
     client: FortnoxClient
     registers: frozenset[str]  # only vouchers of these registers' receipts and summaries are read whole
+    progress: Callable[[StepProgress], None] = field(default=lambda event: None)
     counts: ReadCounts = field(default_factory=ReadCounts)
 
     def years(self, start: date, end: date) -> list[FinancialYear]:
@@ -55,7 +61,7 @@ class FortnoxReader:
         """``made_for``: (ReferenceType, ReferenceNumber) of an invoice's or payment's voucher → the
         receipt's key; those vouchers are read too, and carry the key."""
         made_for = made_for or {}
-        found: list[FortnoxVoucher] = []
+        wanted: list[tuple[Voucher, int, str | None]] = []  # listed first, so progress knows the total
         for year in self.years(start, end):
             params = {
                 "financialyear": year.id,
@@ -67,12 +73,18 @@ class FortnoxReader:
                 for row in page:
                     self.counts.listed_vouchers += 1
                     listed = Voucher.model_validate(row)
-                    reference = (listed.reference_type or "", listed.reference_number or "")
-                    key = made_for.get(reference)
-                    if listed.voucher_number is None or not (key or self.concerns_us(listed.description)):
-                        continue
-                    voucher = self._detail(listed.voucher_series, listed.voucher_number, year.id)
-                    found.append(replace(voucher, made_for=key) if key else voucher)
+                    key = made_for.get((listed.reference_type or "", listed.reference_number or ""))
+                    if listed.voucher_number is not None and (key or self.concerns_us(listed.description)):
+                        wanted.append((listed, year.id, key))
+        found: list[FortnoxVoucher] = []
+        started = time.monotonic()
+        for done, (listed, year_id, key) in enumerate(wanted, start=1):
+            assert listed.voucher_number is not None
+            voucher = self._detail(listed.voucher_series, listed.voucher_number, year_id)
+            found.append(replace(voucher, made_for=key) if key else voucher)
+            if done % PROGRESS_EVERY == 0 or done == len(wanted):
+                pace = (time.monotonic() - started) / done
+                self.progress(StepProgress(STEP, STEP_LABEL, done, len(wanted), pace * (len(wanted) - done)))
         return found
 
     def concerns_us(self, description: str) -> bool:

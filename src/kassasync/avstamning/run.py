@@ -7,7 +7,7 @@ and a sync can write meanwhile) and Fortnox only gets GET requests. The report c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,6 +33,7 @@ from kassasync.pos.records import OutboxState
 from kassasync.pos.store import PosStore, company_file, connect
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.bookkeeping import business_date
+from kassasync.sync.events import StepProgress
 from kassasync.sync.fortnox_record import CUSTOMERS_USED_CURSOR
 
 BATCH = 500
@@ -69,6 +70,7 @@ class RunOptions:
     rate_limit: int = DEFAULT_LIMIT
     rate_window_s: float = DEFAULT_WINDOW_S
     client_options: ClientOptions | None = None
+    progress: Callable[[StepProgress], None] | None = None  # called on the reading thread
 
 
 def default_range(today: date) -> tuple[date, date]:
@@ -106,6 +108,8 @@ def run_avstamning(
     if request.register:
         registers |= {request.register}
     reader = FortnoxReader(client, registers)
+    if options.progress is not None:
+        reader.progress = options.progress
     try:
         any_invoice = any(item.as_invoice for day in days.values() for item in day.receipts)
         customers = [settings.cash_customer_number, *used] if any_invoice else []

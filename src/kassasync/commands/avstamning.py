@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from kassasync.avstamning.output import report_lines, write_csv
-from kassasync.avstamning.run import AvstamningRequest, default_range, run_avstamning
+from kassasync.avstamning.run import AvstamningRequest, RunOptions, default_range, run_avstamning
 from kassasync.clock import STOCKHOLM
 from kassasync.config import load_settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
 from kassasync.paths import app_paths
+
+from .report import ProgressLine
 
 
 def register(subparsers: Any) -> None:
@@ -56,11 +58,14 @@ def _avstamning(args: argparse.Namespace) -> int:
     if request.start > request.end:
         print("Första dagen ligger efter sista dagen.", file=sys.stderr)
         return 2
+    progress = ProgressLine()
     try:
-        report = run_avstamning(settings, paths, request)
+        report = run_avstamning(settings, paths, request, RunOptions(progress=progress))
     except KassasyncError as exc:
+        progress.done()
         print(exc.user_message, file=sys.stderr)
         return 2
+    progress.done()
     print("\n".join(report_lines(report, detailed=args.detaljer)))
     if args.csv is not None:
         write_csv(report, args.csv)

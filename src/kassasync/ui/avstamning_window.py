@@ -15,13 +15,22 @@ from pathlib import Path
 from tkinter import filedialog, ttk
 
 from kassasync.avstamning.output import report_lines, write_csv
-from kassasync.avstamning.run import AvstamningReport, AvstamningRequest, default_range, run_avstamning
+from kassasync.avstamning.run import (
+    AvstamningReport,
+    AvstamningRequest,
+    RunOptions,
+    default_range,
+    run_avstamning,
+)
 from kassasync.clock import STOCKHOLM, Clock
 from kassasync.config import Settings
 from kassasync.errors import KassasyncError
 from kassasync.paths import AppPaths
+from kassasync.sync.events import StepProgress, time_left_text
+from kassasync.words import of_total
 
-Runner = Callable[[AvstamningRequest], AvstamningReport]
+Progress = Callable[[StepProgress], None]
+Runner = Callable[[AvstamningRequest, Progress], AvstamningReport]  # on the reading thread
 Poster = Callable[[Callable[[], None]], None]
 
 READING = "Läser från Fortnox..."
@@ -93,12 +102,26 @@ class AvstamningWindow:
     def _read(self, request: AvstamningRequest) -> None:
         """Worker thread: its one boundary; the result or the Swedish message goes to the Tk thread."""
         try:
-            report = self._run(request)
+            report = self._run(request, self.progress)
         except KassasyncError as exc:
             message = exc.user_message
             self._post(lambda: self.show_error(message))
             return
         self._post(lambda: self.show(report))
+
+    def progress(self, event: StepProgress) -> None:
+        """Reading thread: how far the reading has come, shown on the Tk thread."""
+        left = time_left_text(event.seconds_left)
+        text = f"{event.label}: {of_total(event.done, event.total)}" + (f", {left}" if left else "")
+        self._post(lambda: self._status(text))
+
+    def _status(self, text: str) -> None:
+        if (
+            (self.top.winfo_exists()
+            and self.report is None)
+            or str(self.run_button.cget("state")) == "disabled"
+        ):
+            self.status.configure(text=text)
 
     def show(self, report: AvstamningReport) -> None:
         if not self.top.winfo_exists():
@@ -148,4 +171,8 @@ def open_avstamning(
     """The tray's "Avstämning...": this month up to yesterday, with the agent's settings."""
     assert parent is not None
     start, end = default_range(clock.now().astimezone(STOCKHOLM).date())
-    AvstamningWindow(parent, lambda request: run_avstamning(settings, paths, request), post, start, end)
+
+    def run(request: AvstamningRequest, progress: Progress) -> AvstamningReport:
+        return run_avstamning(settings, paths, request, RunOptions(progress=progress))
+
+    AvstamningWindow(parent, run, post, start, end)
