@@ -116,11 +116,7 @@ class AvstamningWindow:
         self._post(lambda: self._status(text))
 
     def _status(self, text: str) -> None:
-        if (
-            (self.top.winfo_exists()
-            and self.report is None)
-            or str(self.run_button.cget("state")) == "disabled"
-        ):
+        if self.top.winfo_exists() and str(self.run_button.cget("state")) == "disabled":  # still reading
             self.status.configure(text=text)
 
     def show(self, report: AvstamningReport) -> None:
