@@ -12,7 +12,7 @@ from kassasync import __version__
 from kassasync.environment import read_environment
 
 # Areas are looked up by name so that a command's heavy imports (Tk, pystray) load only when used.
-COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app", "config")
+COMMAND_MODULES: tuple[str, ...] = ("pos", "auth", "sync", "sandbox", "demo", "app", "config", "avstamning")
 
 
 def build_parser() -> argparse.ArgumentParser:

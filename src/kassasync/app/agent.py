@@ -23,6 +23,7 @@ from kassasync.app.controller import AppController, SyncRunner
 from kassasync.app.first_run import company_db, setup_missing
 from kassasync.app.last_sync import FILE_NAME, load_last, save_last
 from kassasync.app.scheduler import SyncScheduler
+from kassasync.avstamning.run import AvstamningReport, AvstamningRequest
 from kassasync.clock import Clock, SystemClock
 from kassasync.config import Settings
 from kassasync.fortnox.auth import UrlShower
@@ -34,6 +35,7 @@ from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
 from kassasync.settings_store import SettingsStore
 from kassasync.sync.events import SyncRequest
+from kassasync.ui.avstamning_window import Progress, open_avstamning
 from kassasync.ui.notify import TITLE, LogNotifier, Notice
 from kassasync.ui.problems_window import ProblemsWindow
 from kassasync.ui.receipts_dialog import FailedReceipt, FailedReceiptsDialog, failed_receipts
@@ -66,6 +68,8 @@ class Services:
     login: Callable[[UrlShower, bool], ConnectedCompany] | None = None
     lookups: Callable[[Settings], FortnoxLookups] | None = None
     logout: Callable[[], object] | None = None
+    # "Avstämning...": the settings of the moment, the days asked for, progress (on the reading thread)
+    reconcile: Callable[[Settings, AvstamningRequest, Progress], AvstamningReport] | None = None
 
 
 def failed_entries(settings: Settings) -> list[OutboxEntry]:
@@ -206,6 +210,8 @@ class Agent:
             self.post(self.open_settings)
         elif action is Action.FAILED_RECEIPTS:
             self.post(self.open_failed_receipts)
+        elif action is Action.AVSTAMNING:
+            self.post(self.open_avstamning)
         elif action is Action.SUPPORT_BUNDLE:
             self.post(self.make_support_bundle)
         elif action is Action.QUIT:
@@ -315,6 +321,17 @@ class Agent:
             self.controller.request_sync(SyncRequest(resend=tuple(keys), trigger="manual"))
 
         FailedReceiptsDialog(self.root, receipts, resend)
+
+    def open_avstamning(self) -> None:
+        reconcile = self.services.reconcile
+        if reconcile is None:  # a test's agent without Fortnox
+            return
+        open_avstamning(
+            self.root,
+            lambda request, progress: reconcile(self.settings, request, progress),
+            self.post,
+            self.clock,
+        )
 
     # -- the problems window (issue 16): every problem of the last report, with "Försök igen" ----------
 

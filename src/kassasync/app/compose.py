@@ -12,12 +12,14 @@ process's environment.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kassasync.app.controller import SyncRunner
 from kassasync.app.fortnox_link import FortnoxLink
+from kassasync.avstamning.run import AvstamningReport, AvstamningRequest, RunOptions, run_avstamning
 from kassasync.config import Settings
 from kassasync.environment import Environment
 from kassasync.errors import ConfigError
@@ -27,7 +29,7 @@ from kassasync.platform.autostart import Autostart, default_autostart, launch_co
 from kassasync.settings_store import SettingsStore
 from kassasync.sync.collaborators import engine_for
 from kassasync.sync.engine import SyncEngine
-from kassasync.sync.events import EventSink, SyncReport, SyncRequest
+from kassasync.sync.events import EventSink, StepProgress, SyncReport, SyncRequest
 
 if TYPE_CHECKING:  # the agent pulls in Tk; commands without a display never import it
     from kassasync.app.agent import Agent
@@ -63,6 +65,13 @@ class Composition:
     def fortnox_link(self) -> FortnoxLink:
         return FortnoxLink(self.settings, self.paths, self.environment)
 
+    def reconcile(
+        self, settings: Settings, request: AvstamningRequest, progress: Callable[[StepProgress], None]
+    ) -> AvstamningReport:
+        """The tray's "Avstämning...", with the process's environment (the command has its own way)."""
+        options = RunOptions(progress=progress)
+        return run_avstamning(settings, self.paths, request, options, environment=self.environment)
+
     def engine(self) -> SyncEngine:
         """The engine over the store: each run reads the settings saved last (the dialog's, a login's)."""
         return engine_for(self.settings.current, self.paths, self.environment)
@@ -95,6 +104,7 @@ class Composition:
             login=lambda show_url, stock_module: link.login(show_url=show_url, stock_module=stock_module),
             lookups=link.lookups,
             logout=link.logout,
+            reconcile=self.reconcile,
         )
         return Agent(
             self.paths,

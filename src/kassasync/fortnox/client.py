@@ -152,6 +152,13 @@ class FortnoxClient(FortnoxTransport):
         for page in self.pages(path("vouchers", "sublist", series), "Vouchers", params):
             yield from (Voucher.model_validate(row) for row in page)
 
+    def get_voucher(self, series: str, number: int, financial_year: int) -> Voucher:
+        """One voucher whole: the kassaavstämning reads the rows a list row does not carry."""
+        reply = self.request(
+            "GET", path("vouchers", series, number), params={"financialyear": financial_year}
+        )
+        return Voucher.model_validate(reply["Voucher"])
+
     # Invoices and payments -----------------------------------------------------------------------
 
     def create_invoice(self, invoice: Invoice | Payload) -> Invoice:

@@ -6,18 +6,20 @@ leaves the file at a whole version. A file newer than this program is refused: a
 write into a contract it does not know.
 
 History:
-  1  the first contract (``schema_v1.sql``, frozen).
+  1  the first contract (``schema_v1.sql``, frozen: an older version is made from it by the steps).
   2  ``receipts.original_receipt`` (a return names the sale it reverses) and ``receipt_lines.kind``
      (a gift card sold is a liability, not a sale: bookkeeping rule 6).
   3  ``invoice_checks`` (Fortnox's created invoice compared with the receipt) and ``invoice_payments``
      (each payment as sent, matched by exactly that on resume).
   4  ``summaries`` (the daily summaries posted, one row per register and day). The summary state that
      version 3 kept in ``sync_cursors`` (``summary:K1:2026-11-27`` → the voucher) moves into it.
+  5  ``z_reports`` (optional: the register's own daily total, for the reconciliation's third column).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,7 +30,7 @@ from kassasync.errors import KassasyncError
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 # sync_cursors rows in which version 3 kept a posted summary: summary:{register}:{YYYY-MM-DD}
 _V3_SUMMARY = "summary:*:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
@@ -49,15 +51,11 @@ def _to_v2(conn: sqlite3.Connection) -> None:
 
 
 def _to_v3(conn: sqlite3.Connection) -> None:
-    script = schema_sql(3).split("-- The paid-invoice path (schema version 3).", 1)[1]
-    for statement in _statements(script.split("\n", 1)[1]):
-        conn.execute(statement)
+    _run_section(conn, 3)
 
 
 def _to_v4(conn: sqlite3.Connection) -> None:
-    script = schema_sql(4).split("-- Daily summaries (schema version 4)", 1)[1]
-    for statement in _statements(script.split("\n", 1)[1]):
-        conn.execute(statement)
+    _run_section(conn, 4)
     # "summary:" is 8 characters and the day 10, so the register code is what lies between.
     conn.execute(
         "INSERT INTO summaries (register_code, day, fortnox_ref, posted_at) "
@@ -68,13 +66,30 @@ def _to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM sync_cursors WHERE resource GLOB ?", (_V3_SUMMARY,))
 
 
+def _to_v5(conn: sqlite3.Connection) -> None:
+    _run_section(conn, 5)
+
+
 # STEPS[n] brings a file from version n to n + 1.
-STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4}
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v2, 2: _to_v3, 3: _to_v4, 4: _to_v5}
 
 
 def schema_sql(version: int = CURRENT_VERSION) -> str:
+    """The current contract (``schema.sql``) or the first one (``schema_v1.sql``, frozen)."""
     name = "schema.sql" if version == CURRENT_VERSION else f"schema_v{version}.sql"
     return files("kassasync.pos").joinpath(name).read_text(encoding="utf-8")
+
+
+def _run_section(conn: sqlite3.Connection, version: int) -> None:
+    """The tables ``version`` added, as ``schema.sql`` writes them: from the comment that opens its
+    section, ``-- ... (schema version N)``, up to the next section's, so a step and a new file cannot
+    disagree on a column."""
+    lines = schema_sql().splitlines(keepends=True)
+    opens = [i for i, line in enumerate(lines) if line.startswith("-- ") and "(schema version " in line]
+    start = next(i for i in opens if re.search(rf"\(schema version {version}\b", lines[i]))
+    end = next((i for i in opens if i > start), len(lines))
+    for statement in _statements("".join(lines[start:end])):
+        conn.execute(statement)
 
 
 def _now() -> str:
@@ -82,11 +97,21 @@ def _now() -> str:
 
 
 def create_schema(conn: sqlite3.Connection, version: int = CURRENT_VERSION) -> None:
-    """Make an empty file's tables at ``version`` (only tests ask for an old one). Caller holds no tx."""
+    """Make an empty file's tables at ``version``. Caller holds no tx.
+
+    Only tests ask for an old version; it is the first contract brought forward by the same steps an old
+    file takes, so no frozen copy of each version is kept beside ``schema.sql``.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in _statements(schema_sql(version)):
-            conn.execute(statement)
+        if version == CURRENT_VERSION:
+            for statement in _statements(schema_sql()):
+                conn.execute(statement)
+        else:
+            for statement in _statements(schema_sql(1)):
+                conn.execute(statement)
+            for step in range(1, version):
+                STEPS[step](conn)
         conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, _now()))
         conn.execute("COMMIT")
     except BaseException:

@@ -1,5 +1,5 @@
 -- The register's company file (kassa.db): the data contract between the cash register and Kassasync.
--- Current schema version: 4. Documented for register vendors in docs/pos-contract.md.
+-- Current schema version: 5. Documented for register vendors in docs/pos-contract.md.
 --
 -- Rules that hold everywhere:
 --   * money is INTEGER öre (CHECK typeof = 'integer': a REAL never gets in);
@@ -212,3 +212,15 @@ CREATE TRIGGER summaries_are_not_updated BEFORE UPDATE ON summaries
 BEGIN SELECT RAISE(ABORT, 'a posted summary is never changed'); END;
 CREATE TRIGGER summaries_are_not_deleted BEFORE DELETE ON summaries
 BEGIN SELECT RAISE(ABORT, 'a posted summary is never changed'); END;
+
+-- The register's Z-reports (schema version 5; optional). The register may write one row per register
+-- and business day when it closes the day: its own total, as its Z-report prints it. Kassasync only
+-- reads it, for the reconciliation's third column (the register's total, the receipts' sum, Fortnox).
+CREATE TABLE z_reports (
+    register_code TEXT NOT NULL REFERENCES registers (code),
+    business_day  TEXT NOT NULL CHECK (business_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    z_number      TEXT,
+    total_ore     INTEGER NOT NULL CHECK (typeof(total_ore) = 'integer'),
+    closed_at     TEXT,
+    PRIMARY KEY (register_code, business_day)
+);

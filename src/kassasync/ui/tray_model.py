@@ -39,6 +39,7 @@ class Action(StrEnum):
     SETTINGS = "settings"
     PROBLEMS = "problems"
     FAILED_RECEIPTS = "failed_receipts"
+    AVSTAMNING = "avstamning"
     LOG_FOLDER = "log_folder"
     SUPPORT_BUNDLE = "support_bundle"
     PAUSE_HOUR = "pause_hour"
@@ -257,8 +258,8 @@ def menu(state: AppState, now: datetime) -> tuple[MenuEntry, ...]:
             Action.FAILED_RECEIPTS,
             f"Kvitton med fel ({number(failed)})..." if failed else "Kvitton med fel...",
             enabled=live and failed > 0,
-            separator_after=True,
         ),
+        MenuEntry(Action.AVSTAMNING, "Avstämning...", enabled=live and not setup, separator_after=True),
         *(() if setup else (MenuEntry(Action.SETTINGS, "Öppna inställningar...", enabled=live),)),
         MenuEntry(Action.LOG_FOLDER, "Öppna loggmapp"),
         MenuEntry(Action.SUPPORT_BUNDLE, "Skapa supportpaket", enabled=live, separator_after=True),

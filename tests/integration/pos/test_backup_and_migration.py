@@ -82,7 +82,7 @@ def test_a_filled_version_1_file_is_migrated_to_the_current_version_keeping_its_
     conn.close()
 
     with PosStore.open(path) as store:
-        assert file_version(store._conn()) == CURRENT_VERSION == 4
+        assert file_version(store._conn()) == CURRENT_VERSION == 5
         receipts = list(store.pending_receipts())
         assert [r.key for r in receipts] == [f"K1-{n}" for n in range(1, 51)]
         assert all(r.lines[0].kind is LineKind.ARTICLE and r.original_receipt is None for r in receipts)
@@ -136,7 +136,7 @@ def test_a_version_3_file_keeps_its_posted_daily_summaries_in_the_summaries_tabl
     conn.close()
 
     with PosStore.open(path) as store:
-        assert file_version(store._conn()) == 4
+        assert file_version(store._conn()) == CURRENT_VERSION
         assert store.summary_ref("K1", date(2026, 11, 27)) == "F12"
         assert store.summary_ref("KASSA-2", date(2026, 11, 27)) == "F13"
         assert store.summary_ref("K1", date(2026, 11, 28)) is None

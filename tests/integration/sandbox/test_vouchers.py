@@ -124,3 +124,27 @@ def test_voucher_list_rows_have_no_rows_and_filter_by_date(api: ApiSession, toda
     assert "VoucherRows" not in rows[0]
     assert rows[0]["@url"].endswith("/3/vouchers/F/1?financialyear=2")
     assert api.get("/3/vouchers", voucherseries="F").json()["MetaInformation"]["@TotalResources"] == 1
+
+
+def test_the_voucher_list_spans_every_series_in_a_date_range_in_pages_of_500(api: ApiSession) -> None:
+    """What the reconciliation reads (docs/sources/fortnox-reference.md §5.6: ``GET /3/vouchers`` with
+    ``fromdate`` and ``todate``, no series): every series, only the range's days, by series then number,
+    500 rows a page."""
+    for n in range(501):
+        assert api.post("/3/vouchers", voucher("2026-03-02", SALE, text=f"Kvitto {n}")).status_code == 201
+    for series, day in (("A", "2026-03-01"), ("A", "2026-03-03"), ("A", "2026-03-02")):
+        assert (
+            api.post("/3/vouchers", voucher(day, SALE, series=series, text=f"{series} {day}")).status_code
+            == 201
+        )
+    query = {"financialyear": 2, "fromdate": "2026-03-02", "todate": "2026-03-03", "limit": 500}
+    first = api.get("/3/vouchers", **query).json()
+    assert first["MetaInformation"] == {"@TotalResources": 503, "@TotalPages": 2, "@CurrentPage": 1}
+    second = api.get("/3/vouchers", **query, page=2).json()["Vouchers"]
+    rows = first["Vouchers"] + second
+    assert [(r["VoucherSeries"], r["TransactionDate"]) for r in rows[:2]] == [
+        ("A", "2026-03-03"),
+        ("A", "2026-03-02"),
+    ]
+    assert {r["VoucherSeries"] for r in rows} == {"A", "F"} and len(rows) == 503
+    assert all("VoucherRows" not in r for r in rows)

@@ -162,6 +162,7 @@ def test_menu_opens_with_the_status_header_then_the_commands_with_synkronisera_a
         "Visa problem...",
         "Senaste problem",
         "Kvitton med fel...",
+        "Avstämning...",
         "Öppna inställningar...",
         "Öppna loggmapp",
         "Skapa supportpaket",
