@@ -8,7 +8,7 @@ import pytest
 
 from kassasync.clock import FakeClock
 from kassasync.pos.backup import restore_backup
-from kassasync.pos.migrations import CURRENT_VERSION, SchemaTooNew, create_schema, file_version
+from kassasync.pos.migrations import CURRENT_VERSION, SchemaTooNew, create_schema, file_version, migrate
 from kassasync.pos.models import LineKind
 from kassasync.pos.records import Article
 from kassasync.pos.store import PosStore, connect
@@ -155,3 +155,25 @@ def test_a_posted_summary_is_never_changed_in_the_company_file(store: PosStore) 
     with pytest.raises(sqlite3.IntegrityError, match="never changed"):
         store._conn().execute("DELETE FROM summaries")
     assert store.summary_ref("K1", date(2026, 11, 27)) == "F12"
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, object]:
+    """Every table's columns (name, type, not null, default, key), its indexes and the triggers."""
+    shape: dict[str, object] = {}
+    for kind, name in conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        if kind == "table":
+            columns = conn.execute(f"PRAGMA table_info({name})").fetchall()
+            shape[f"table {name}"] = sorted((c[1], c[2], c[3], c[4], c[5]) for c in columns)
+        else:
+            shape[f"{kind} {name}"] = True
+    return shape
+
+
+def test_a_file_brought_forward_from_version_1_has_the_shape_of_a_new_file(tmp_path: Path) -> None:
+    """An old file takes the steps; a new file is made from schema.sql: both must be the same contract."""
+    fresh, migrated = connect(tmp_path / "new.db"), connect(tmp_path / "old.db")
+    create_schema(fresh)
+    create_schema(migrated, version=1)
+    assert migrate(migrated) == 1
+    assert _shape(migrated) == _shape(fresh)
+    assert file_version(migrated) == file_version(fresh) == CURRENT_VERSION
