@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kassasync.avstamning.output import report_lines, write_csv
 from kassasync.avstamning.run import AvstamningRequest, RunOptions, default_range, run_avstamning
-from kassasync.clock import STOCKHOLM
+from kassasync.clock import SystemClock, business_date
 from kassasync.config import load_settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
@@ -53,7 +53,7 @@ def _avstamning(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
-    start, end = default_range(datetime.now(STOCKHOLM).date())
+    start, end = default_range(business_date(SystemClock().now()))
     request = AvstamningRequest(args.start or start, args.end or end, args.register)
     if request.start > request.end:
         print("Första dagen ligger efter sista dagen.", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from kassasync.clock import STOCKHOLM
+from kassasync import clock
 from kassasync.pos.models import PaymentMethod, Receipt
 
 DESCRIPTION_MAX = 200  # Voucher.Description 1..200 (Fortnox OpenAPI, Voucher)
@@ -44,7 +44,7 @@ def summary_key(register_code: str, day: date) -> str:
 
 def business_date(receipt: Receipt) -> date:
     """The receipt's day in Sweden, whatever zone the register stamped it in."""
-    return receipt.sold_at.astimezone(STOCKHOLM).date()
+    return clock.business_date(receipt.sold_at)
 
 
 _ALLOWED_PUNCTUATION = frozenset(" –:.`´’,;^¤#%§£$€¢¥©™°&/()=+-*_!?²³®½@\u00a0\\\u0308\u030a")

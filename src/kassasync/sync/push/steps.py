@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kassasync.clock import STOCKHOLM, Clock
+from kassasync.clock import Clock, business_date
 from kassasync.config import Settings
 from kassasync.errors import ItemFailed, KassasyncError, RunAborted
 from kassasync.fortnox.client import FortnoxClient
@@ -59,7 +59,7 @@ class PushContext:
         self.record = FortnoxRecord(self.client, self.store, self.facts)  # read before every create
 
     def today(self) -> date:
-        return self.clock.now().astimezone(STOCKHOLM).date()
+        return business_date(self.clock.now())
 
 
 class OutboxSteps:
