@@ -11,13 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kassasync.app.compose import Composition
 from kassasync.avstamning.output import report_lines, write_csv
-from kassasync.avstamning.run import AvstamningRequest, RunOptions, default_range, run_avstamning
+from kassasync.avstamning.run import AvstamningRequest, default_range
 from kassasync.clock import SystemClock, business_date
-from kassasync.config import load_settings
 from kassasync.errors import ConfigError, KassasyncError
 from kassasync.logs import setup_logging
-from kassasync.paths import app_paths
 
 from .report import ProgressLine
 
@@ -47,9 +46,10 @@ def _day(text: str) -> date:
 
 def _avstamning(args: argparse.Namespace) -> int:
     try:
-        paths = app_paths(args.environment.home).ensure()
-        settings = load_settings(paths.settings_file)
-        setup_logging(paths.log_dir, settings.log_level)
+        root = Composition(args.environment)
+        root.paths.ensure()
+        settings = root.settings.load()
+        setup_logging(root.paths.log_dir, settings.log_level)
     except ConfigError as exc:
         print(exc.user_message, file=sys.stderr)
         return 2
@@ -60,9 +60,7 @@ def _avstamning(args: argparse.Namespace) -> int:
         return 2
     progress = ProgressLine()
     try:
-        report = run_avstamning(
-            settings, paths, request, RunOptions(progress=progress), environment=args.environment
-        )
+        report = root.reconcile(settings, request, progress)
     except KassasyncError as exc:
         progress.done()
         print(exc.user_message, file=sys.stderr)
