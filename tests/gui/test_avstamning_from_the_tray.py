@@ -4,25 +4,18 @@ every day matches. Read from the screen (OCR), as the shop owner sees it."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
-from tests.integration.sync.conftest import oauth_login
 
 from fortnox_sandbox.testing import RunningSandbox
-from kassasync.config import FortnoxSettings, Schedule, Settings, save_settings
-from kassasync.fortnox.tokens import FileTokenStore
-from kassasync.paths import AppPaths
-from kassasync.pos.demo import make_demo_company
-from kassasync.pos.store import company_file
 
 from . import tray_pointer as pointer
 from . import window_pointer as window
+from .agent_process import agent, agent_env, fortnox, set_up_home  # noqa: F401  (the fixture)
 from .conftest import screenshot, wait_for
-from .test_agent_with_sandbox import fortnox  # noqa: F401  (the fixture)
-from .test_tray_pointer_with_fortnox import agent, titled
+from .test_tray_pointer_with_fortnox import titled
 
 pytestmark = pytest.mark.gui
 
@@ -34,34 +27,8 @@ def test_avstamning_in_the_menu_opens_the_window_and_every_day_reads_ok(
     tmp_path: Path,
     fortnox: RunningSandbox,  # noqa: F811
 ) -> None:
-    home = tmp_path / "home"
-    paths = AppPaths(config_dir=home / "config", log_dir=home / "logs", state_dir=home / "state").ensure()
-    (home / "butik").mkdir()
-    make_demo_company(company_file(home / "butik"), days=2).close()  # yesterday is in this month's range
-    oauth_login(fortnox, FileTokenStore(paths.token_file), stock_module=False)
-    settings = Settings(
-        company_path=home / "butik",
-        fortnox=FortnoxSettings(
-            api_url=fortnox.api_url,
-            auth_url=f"{fortnox.base_url}/oauth-v1",
-            client_id=fortnox.client_id,
-            redirect_port=0,
-            tenant_name="Hörnbutiken i Sundsvall AB",
-            organisation_number="556123-4567",
-        ),
-        schedule=Schedule(kind="interval", every_minutes=15),
-    )
-    save_settings(settings, paths.settings_file)
-    env = {
-        **os.environ,
-        "DISPLAY": tray_host,
-        "PYSTRAY_BACKEND": "gtk",
-        "KASSASYNC_HOME": str(home),
-        "KASSASYNC_CLIENT_ID": fortnox.client_id,
-        "KASSASYNC_CLIENT_SECRET": fortnox.client_secret,
-        "KASSASYNC_TOKEN_STORE": "file",
-        "KASSASYNC_STARTUP_SYNC_DELAY_S": "3600",
-    }
+    home, _ = set_up_home(tmp_path, fortnox, days=2)  # yesterday is in this month's range
+    env = agent_env(tray_host, home, fortnox, first_sync_in_s=3600)
     with agent(env):
         titled(tray_host, "Kassasync", 15.0)
         pointer.click_item(tray_host, "Synkronisera")

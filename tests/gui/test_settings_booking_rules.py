@@ -9,7 +9,7 @@ import tkinter as tk
 import pytest
 
 from fortnox_sandbox.testing import RunningSandbox
-from kassasync.ui.company_info import CompanyInfo
+from kassasync.pos.records import Company
 from kassasync.ui.settings_dialog import WARNING_COLOUR, SettingsDialog
 from kassasync.ui.settings_form import (
     SERIES_BY_FORTNOX,
@@ -123,7 +123,7 @@ def test_the_dialog_is_centred_and_fits_1024x768_with_every_error_shown(
     assert len(shown) >= 8, shown  # file, series, customer, daily times, four payment methods
     assert dialog.top.winfo_exists()  # nothing saved
     mismatch = mismatch_warning(
-        CompanyInfo("Hörnbutiken i Sundsvall AB", "556123-4567"),
+        Company("Hörnbutiken i Sundsvall AB", "556123-4567"),
         ConnectedCompany("Annan Butik AB", "559999-0000"),
     )
     assert mismatch is not None

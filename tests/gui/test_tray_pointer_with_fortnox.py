@@ -9,12 +9,6 @@ read from the screen (tray_pointer.py) and clicked where it reads.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,25 +19,10 @@ from kassasync.pos.records import OutboxState
 from kassasync.pos.store import PosStore
 
 from . import tray_pointer as pointer
+from .agent_process import agent, agent_env, fortnox, set_up_home  # noqa: F401  (the fixture)
 from .conftest import wait_for
-from .test_agent_with_sandbox import _home, fortnox  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.gui
-
-
-@contextmanager
-def agent(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kassasync", "tray"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    try:
-        yield process
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=5) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def titled(display: str, text: str, timeout: float = 60.0) -> None:
@@ -55,19 +34,10 @@ def test_a_locked_period_is_told_in_the_menu_then_unlocked_the_receipts_go_and_i
     tmp_path: Path,
     fortnox: RunningSandbox,  # noqa: F811
 ) -> None:
-    home, company = _home(tmp_path, fortnox)
+    home, company = set_up_home(tmp_path, fortnox)
     tenant = fortnox.state.tenant("demo")
     tenant.lock_period(date.today() + timedelta(days=1))
-    env = {
-        **os.environ,
-        "DISPLAY": tray_host,
-        "PYSTRAY_BACKEND": "gtk",
-        "KASSASYNC_HOME": str(home),
-        "KASSASYNC_CLIENT_ID": fortnox.client_id,
-        "KASSASYNC_CLIENT_SECRET": fortnox.client_secret,
-        "KASSASYNC_TOKEN_STORE": "file",
-        "KASSASYNC_STARTUP_SYNC_DELAY_S": "3600",
-    }
+    env = agent_env(tray_host, home, fortnox, first_sync_in_s=3600)
     with agent(env):
         titled(tray_host, "Kassasync: allt klart", 15.0)
         pointer.click_item(tray_host, "Synkronisera")

@@ -24,6 +24,7 @@ from kassasync.config import Settings
 from kassasync.environment import Environment
 from kassasync.errors import ConfigError
 from kassasync.fortnox.connect import FortnoxContext
+from kassasync.logs import setup_logging
 from kassasync.paths import AppPaths, app_paths
 from kassasync.platform.autostart import Autostart, default_autostart, launch_command
 from kassasync.settings_store import SettingsStore
@@ -47,6 +48,14 @@ class Composition:
     def settings(self) -> SettingsStore:
         """The process's one settings store: every reader and the only writer of settings.json."""
         return SettingsStore(self.paths.settings_file)
+
+    def start_command(self) -> Settings:
+        """What a one-shot command does first, so its log lands where the agent's does: the folders made,
+        the saved settings read (an unreadable file raises its ``ConfigError``), logging at their level."""
+        self.paths.ensure()
+        settings = self.settings.load()
+        setup_logging(self.paths.log_dir, settings.log_level)
+        return settings
 
     def load_settings(self) -> tuple[Settings, str | None]:
         """The saved settings, or the defaults and the Swedish reason when the file is unreadable

@@ -22,7 +22,6 @@ from kassasync.clock import Clock
 from kassasync.config import ReceiptsAs, Settings
 from kassasync.environment import Environment
 from kassasync.errors import KassasyncError
-from kassasync.fortnox.connect import FortnoxContext
 from kassasync.fortnox.ratelimit import DEFAULT_LIMIT, DEFAULT_WINDOW_S
 from kassasync.fortnox.tokens import TokenStore
 from kassasync.fortnox.transport import ClientOptions
@@ -35,6 +34,7 @@ from kassasync.pos.records import OutboxState
 from kassasync.pos.store import PosStore, connect
 from kassasync.sync.accounts import AccountPlan
 from kassasync.sync.bookkeeping import business_date
+from kassasync.sync.collaborators import client_maker
 from kassasync.sync.events import StepProgress
 from kassasync.sync.fortnox_record import CUSTOMERS_USED_CURSOR
 
@@ -107,12 +107,16 @@ def run_avstamning(
         plan = AccountPlan.from_company(store.predefined_accounts(), settings.payment_methods)
         used = [c for c in (store.cursor(CUSTOMERS_USED_CURSOR) or "").split(",") if c]
     days = register_days(path, request, plan, invoices=invoices)
-    context = FortnoxContext.create(
-        settings, paths, environment=environment, store=options.token_store, clock=options.clock
+    make_client = client_maker(
+        paths,
+        environment,
+        clock=options.clock,
+        token_store=options.token_store,
+        rate_limit=options.rate_limit,
+        rate_window_s=options.rate_window_s,
+        options=options.client_options,
     )
-    client = context.client(
-        rate_limit=options.rate_limit, rate_window_s=options.rate_window_s, options=options.client_options
-    )
+    client = make_client(settings)
     registers = frozenset(day.register for day in days.values())
     if request.register:
         registers |= {request.register}

@@ -12,7 +12,6 @@ from kassasync.config import without_fortnox_company
 from kassasync.errors import KassasyncError
 from kassasync.fortnox.auth import logout
 from kassasync.fortnox.connect import FortnoxContext, connect_company, remembering
-from kassasync.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +31,7 @@ def register(subparsers: Any) -> None:
 
 def _context(args: argparse.Namespace) -> tuple[Composition, FortnoxContext]:
     root = Composition(args.environment)
-    root.paths.ensure()
-    settings = root.settings.load()
-    setup_logging(root.paths.log_dir, settings.log_level)
-    return root, root.fortnox(settings)
+    return root, root.fortnox(root.start_command())
 
 
 def _fail(exc: KassasyncError) -> int:

@@ -16,7 +16,6 @@ from kassasync.app.compose import Composition
 from kassasync.clock import SystemClock, business_date
 from kassasync.config import Settings
 from kassasync.errors import ConfigError, KassasyncError
-from kassasync.logs import setup_logging
 from kassasync.pos.company_path import configured_company_db
 from kassasync.pos.records import OutboxEntry, OutboxState
 from kassasync.pos.store import PosStore
@@ -49,10 +48,7 @@ def register(subparsers: Any) -> None:
 
 def _setup(args: argparse.Namespace) -> tuple[Settings, Composition]:
     root = Composition(args.environment)
-    root.paths.ensure()
-    settings = root.settings.load()
-    setup_logging(root.paths.log_dir, settings.log_level)
-    return settings, root
+    return root.start_command(), root
 
 
 def _run(args: argparse.Namespace, request: SyncRequest) -> int:

@@ -45,13 +45,14 @@ def client_maker(
     paths: AppPaths,
     environment: Environment,
     *,
-    clock: Clock,
+    clock: Clock | None,
     token_store: TokenStore | None = None,
     rate_limit: int = DEFAULT_LIMIT,
     rate_window_s: float = DEFAULT_WINDOW_S,
     options: ClientOptions | None = None,
 ) -> MakeClient:
-    """A logged-in client for the settings' Fortnox; a login lacking the mode's scopes stops first."""
+    """A logged-in client for the settings' Fortnox, the engine's and the reconciliation's alike; a login
+    lacking the mode's scopes stops first ("new login needed", not a 403 halfway)."""
 
     def make_client(settings: Settings) -> FortnoxClient:
         context = FortnoxContext.create(

@@ -2,27 +2,21 @@
 
 The settings dialog shows it when the user picks a file with "Bläddra". Opening through ``PosStore`` would
 migrate the schema of a file the user merely looked at, so this reads the ``company`` table with plain
-sqlite3 in read-only mode.
+sqlite3 in read-only mode, into the same ``Company`` the store gives.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from kassasync.errors import KassasyncError
 from kassasync.pos.company_path import company_db_path
+from kassasync.pos.records import Company
 
 
 class CompanyFileUnreadable(KassasyncError):
     default_user_message = "Filen kunde inte läsas som en kassafil."
-
-
-@dataclass(frozen=True)
-class CompanyInfo:
-    name: str
-    organisation_number: str
 
 
 def resolve_company_file(text: str) -> Path:
@@ -30,7 +24,7 @@ def resolve_company_file(text: str) -> Path:
     return company_db_path(Path(text.strip()))
 
 
-def read_company(path: Path) -> CompanyInfo:
+def read_company(path: Path) -> Company:
     if not path.is_file():
         raise CompanyFileUnreadable(f"no file at {path}", user_message=f"Filen finns inte: {path}")
     try:
@@ -45,4 +39,4 @@ def read_company(path: Path) -> CompanyInfo:
         ) from exc
     if row is None:
         raise CompanyFileUnreadable(f"{path} has no company row", user_message="Kassafilen saknar företag.")
-    return CompanyInfo(name=str(row[0]), organisation_number=str(row[1]))
+    return Company(name=str(row[0]), organisation_number=str(row[1]))

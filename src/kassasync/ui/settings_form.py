@@ -26,7 +26,8 @@ from kassasync.config import (
 )
 from kassasync.errors import KassasyncError
 from kassasync.pos.orgnr import same_organisation
-from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file
+from kassasync.pos.records import Company
+from kassasync.ui.company_info import read_company, resolve_company_file
 from kassasync.ui.settings_fields import LOG_LEVEL_LABELS, SCHEDULE_KINDS, fill_form
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ class ConnectedCompany:
     organisation_number: str
 
 
-def mismatch_warning(company: CompanyInfo | None, connected: ConnectedCompany | None) -> str | None:
+def mismatch_warning(company: Company | None, connected: ConnectedCompany | None) -> str | None:
     if company is None or connected is None:
         return None
     if same_organisation(company.organisation_number, connected.organisation_number):
@@ -157,7 +158,7 @@ class Validation:
     settings: Settings | None = None
     errors: dict[str, str] = field(default_factory=dict)  # field -> Swedish message; blocks OK
     warnings: dict[str, str] = field(default_factory=dict)  # shown, does not block
-    company: CompanyInfo | None = None
+    company: Company | None = None
 
     @property
     def ok(self) -> bool:

@@ -20,8 +20,9 @@ from kassasync.environment import read_environment
 from kassasync.errors import RunAborted
 from kassasync.fortnox.auth import SCOPES
 from kassasync.pos.orgnr import same_organisation
+from kassasync.pos.records import Company
 from kassasync.pos.store import PosStore
-from kassasync.ui.company_info import CompanyInfo, read_company, resolve_company_file
+from kassasync.ui.company_info import read_company, resolve_company_file
 from kassasync.ui.settings_form import (
     ConnectedCompany,
     FormValues,
@@ -79,7 +80,7 @@ def test_picking_the_folder_means_its_kassa_db_and_shows_the_company(company_fil
     result = validate(filled(company_file, company_path=str(company_file.parent)), Settings())
     assert result.ok
     assert result.settings is not None and result.settings.company_path == company_file
-    assert result.company == CompanyInfo("Demo Butik AB", "556677-8899")
+    assert result.company == Company("Demo Butik AB", "556677-8899")
 
 
 def test_the_company_file_is_read_without_being_changed(company_file: Path) -> None:
