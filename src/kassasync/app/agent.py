@@ -22,7 +22,7 @@ from types import FrameType
 
 from kassasync import __version__
 from kassasync.app.controller import AppController, SyncRunner
-from kassasync.app.first_run import company_db, setup_missing
+from kassasync.app.first_run import company_db, schedule_offset_s, setup_missing
 from kassasync.app.last_sync import FILE_NAME, load_last, save_last
 from kassasync.app.scheduler import SyncScheduler
 from kassasync.clock import Clock, SystemClock
@@ -123,7 +123,10 @@ class Agent:
             remember=lambda last: save_last(last_file, last),
             version=__version__,
         )
-        self.scheduler = SyncScheduler(lambda: self.controller.request_sync(SyncRequest(trigger="schedule")))
+        self.scheduler = SyncScheduler(
+            lambda: self.controller.request_sync(SyncRequest(trigger="schedule")),
+            offset_s=schedule_offset_s(settings),
+        )
         self.root: tk.Tk | None = None
         self.problems_window: ProblemsWindow | None = None
         self._problems_followed = False  # subscribed once: the window follows each new report
@@ -319,7 +322,7 @@ class Agent:
         """OK in the dialog: save atomically, then apply without restart."""
         save_settings(settings, self.paths.settings_file)
         self.settings = settings
-        self.scheduler.apply(settings.schedule)
+        self.scheduler.apply(settings.schedule, schedule_offset_s(settings))
         self.controller.set_notifications(settings.notifications)
         reconcile(settings.autostart, self.services.autostart, self.services.autostart_command)
         self.controller.refresh_failed_count()

@@ -81,8 +81,13 @@ class FortnoxContext:
         options: ClientOptions | None = None,
     ) -> FortnoxClient:
         api_url = self.settings.fortnox.api_url
-        limiter = shared_limiter(
-            api_url, self.credentials.client_id, limit=rate_limit, window_s=rate_window_s, clock=self.clock
+        limiter = shared_limiter(  # one adaptive budget for every process of this PC (issue 18)
+            api_url,
+            self.credentials.client_id,
+            limit=rate_limit,
+            window_s=rate_window_s,
+            clock=self.clock,
+            state_dir=self.paths.state_dir,
         )
         return FortnoxClient(
             self.token_manager(), api_url=api_url, limiter=limiter, clock=self.clock, options=options

@@ -6,7 +6,10 @@ Retry policy, from what goes wrong in the field (FIELD.md §2-3):
   connections lost after sending; a bounded number of times, then ``FortnoxUnavailable``.
 - A creating POST is never retried once it may have reached Fortnox: a read timeout, a dropped connection
   or a 5xx raises ``OutcomeUnknown`` with what was sent, and the engine reconciles before posting again.
-- 429 is normal traffic: every thread holds off (``limiter.hold``), then the request is sent again.
+- 429 is normal traffic: Fortnox did not process the request, so it is sent again after the wait (a
+  creating POST too: exactly once still holds) and counted. The limiter hears of every answer
+  (``limiter.answered``): the adaptive one lowers this PC's rate on a 429 and raises it while answers
+  come back clean, so registers of one company share Fortnox's budget (``aimd``).
 - 401 gets a token refresh and another try (twice at most: the first new token may be one another
   process refreshed and Fortnox already expired).
 
@@ -34,7 +37,7 @@ from kassasync.fortnox.errors import (
     RateLimited,
     error_from_response,
 )
-from kassasync.fortnox.ratelimit import SlidingWindowLimiter, shared_limiter
+from kassasync.fortnox.ratelimit import RateLimiter, shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +114,7 @@ class FortnoxTransport:
         tokens: TokenSource,
         *,
         api_url: str = FORTNOX_API_URL,
-        limiter: SlidingWindowLimiter | None = None,
+        limiter: RateLimiter | None = None,
         clock: Clock | None = None,
         options: ClientOptions | None = None,
         session: requests.Session | None = None,
@@ -119,7 +122,7 @@ class FortnoxTransport:
         self.tokens = tokens
         self.api_url = api_url.rstrip("/")
         self.clock = clock or SystemClock()
-        self.limiter = limiter or shared_limiter(self.api_url, "default", clock=self.clock)
+        self.limiter: RateLimiter = limiter or shared_limiter(self.api_url, "default", clock=self.clock)
         self.options = options or ClientOptions()
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
@@ -153,7 +156,7 @@ class FortnoxTransport:
         failures = auth_retries = waits = 0
         token = self.tokens.access_token()
         while True:
-            self.limiter.acquire()
+            slot = self.limiter.reserve()
             self.requests_made += 1
             try:
                 response = self._send(method, url, params, data, token)
@@ -171,6 +174,8 @@ class FortnoxTransport:
                 self._back_off(failures, f"{method} {url}: {type(exc).__name__}")
                 continue
             status = response.status_code
+            if status != 429:
+                self.limiter.answered(slot, throttled=False)
             if status == 401:
                 if auth_retries >= self.options.max_auth_retries:
                     # The refresh itself worked (else LoginRequired came from it): keep the login.
@@ -188,9 +193,14 @@ class FortnoxTransport:
             if status == 429:
                 waits += 1
                 self.rate_limited += 1
+                try:
+                    hold_s = self._429_wait(response, waits)
+                except RateLimited:  # a run stopped by a long Retry-After still leaves the lower rate
+                    self.limiter.answered(slot, throttled=True)
+                    raise
+                self.limiter.answered(slot, throttled=True, hold_s=hold_s)
                 if waits > self.options.max_429_waits:
                     raise RateLimited(f"{method} {url}: 429 {waits} times in a row", status=429)
-                self.limiter.hold(self._429_wait(response, waits))
                 continue
             if status >= 500 and not idempotent:
                 raise OutcomeUnknown(
