@@ -25,6 +25,7 @@ from typing import Protocol
 from kassasync.clock import Clock, SystemClock
 from kassasync.fortnox.aimd import AimdRules
 from kassasync.fortnox.shared_budget import AdaptiveLimiter, FileBudget, MemoryBudget, Slot
+from kassasync.fortnox.waits import pause
 
 DEFAULT_LIMIT = 24
 DEFAULT_WINDOW_S = 5.0
@@ -36,7 +37,9 @@ class RateLimiter(Protocol):
     limit: int
     window_s: float
 
-    def reserve(self) -> Slot: ...
+    def reserve(self, cancel: threading.Event | None = None) -> Slot:
+        """Block until a request may go (``cancel`` cuts the wait short: ``RequestCancelled``)."""
+        ...
 
     def answered(self, slot: Slot, *, throttled: bool, hold_s: float = 0.0) -> None: ...
 
@@ -63,7 +66,7 @@ class SlidingWindowLimiter:
             wait = max(wait, self._sent[len(self._sent) - self.limit] + self.window_s - now)
         return wait
 
-    def acquire(self) -> float:
+    def acquire(self, cancel: threading.Event | None = None) -> float:
         """Block until a request may be sent and record it; returns the seconds waited."""
         waited = 0.0
         while True:
@@ -73,7 +76,7 @@ class SlidingWindowLimiter:
                 if wait <= 0:
                     self._sent.append(now)
                     return waited
-            self.clock.sleep(wait)
+            pause(self.clock, wait, cancel, "a place in the rate window")
             waited += wait
 
     def hold(self, seconds: float) -> None:
@@ -81,8 +84,8 @@ class SlidingWindowLimiter:
         with self._lock:
             self._held_until = max(self._held_until, self.clock.monotonic() + seconds)
 
-    def reserve(self) -> Slot:
-        waited = self.acquire()
+    def reserve(self, cancel: threading.Event | None = None) -> Slot:
+        waited = self.acquire(cancel)
         return Slot(self.clock.monotonic(), waited)
 
     def answered(self, slot: Slot, *, throttled: bool, hold_s: float = 0.0) -> None:

@@ -27,6 +27,7 @@ from filelock import FileLock
 from kassasync.clock import Clock, SystemClock
 from kassasync.fortnox import aimd
 from kassasync.fortnox.aimd import AimdRules, BudgetState
+from kassasync.fortnox.waits import pause
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +151,9 @@ class AdaptiveLimiter:
     def _wall(self) -> float:
         return self.clock.now().timestamp()
 
-    def reserve(self) -> Slot:
-        """Block until a request may be sent and take its place; returns the place."""
+    def reserve(self, cancel: threading.Event | None = None) -> Slot:
+        """Block until a request may be sent and take its place; returns the place. The run's
+        ``cancel`` cuts the wait short (``RequestCancelled``): the place is not taken."""
         waited = 0.0
         while True:
             with self.store.transaction() as state:
@@ -159,7 +161,7 @@ class AdaptiveLimiter:
                 wait = aimd.wait_needed(state, self.rules, now)
                 if wait <= 0:
                     return Slot(aimd.take_slot(state, self.rules, now, waited > 0), waited)
-            self.clock.sleep(wait)
+            pause(self.clock, wait, cancel, "a place in the rate budget")
             waited += wait
 
     def answered(self, slot: Slot, *, throttled: bool, hold_s: float = 0.0) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,7 @@ from kassasync.fortnox.errors import (
     error_from_response,
 )
 from kassasync.fortnox.ratelimit import RateLimiter, shared_limiter
+from kassasync.fortnox.waits import pause
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +120,14 @@ class FortnoxTransport:
         clock: Clock | None = None,
         options: ClientOptions | None = None,
         session: requests.Session | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.tokens = tokens
         self.api_url = api_url.rstrip("/")
         self.clock = clock or SystemClock()
         self.limiter: RateLimiter = limiter or shared_limiter(self.api_url, "default", clock=self.clock)
         self.options = options or ClientOptions()
+        self.cancel = cancel  # the run's: cuts every wait short (``waits``), never a request under way
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
         self.list_total: int | None = None  # @TotalResources of the last list page read (progress)
@@ -156,7 +160,7 @@ class FortnoxTransport:
         failures = auth_retries = waits = 0
         token = self.tokens.access_token()
         while True:
-            slot = self.limiter.reserve()
+            slot = self.limiter.reserve(self.cancel)
             self.requests_made += 1
             try:
                 response = self._send(method, url, params, data, token)
@@ -233,7 +237,7 @@ class FortnoxTransport:
     def _back_off(self, failures: int, what: str) -> None:
         wait = min(self.options.backoff_s * 2 ** (failures - 1), self.options.max_backoff_s)
         log.warning("%s; retry %d in %.1f s", what, failures, wait)
-        self.clock.sleep(wait)
+        pause(self.clock, wait, self.cancel, f"retry {failures} ({what})")
 
     def _429_wait(self, response: requests.Response, waits: int) -> float:
         """Retry-After when Fortnox sends one (undocumented); else from one slot up to a whole window."""

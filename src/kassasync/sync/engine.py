@@ -180,7 +180,10 @@ class SyncEngine:
                 )
                 check_login_scopes(context)
                 client = context.client(
-                    rate_limit=self.rate_limit, rate_window_s=self.rate_window_s, options=self.client_options
+                    rate_limit=self.rate_limit,
+                    rate_window_s=self.rate_window_s,
+                    options=self.client_options,
+                    cancel=cancel,  # a quit cuts a wait for the rate budget short, not only an item
                 )
                 try:
                     self._sync(run, store, client, self._progress(emit), cancel)
