@@ -130,7 +130,8 @@ class SandboxApp:
         if grant is None or grant.expires_at <= now:
             return json_response(401, UNAUTHORIZED)
         self.state.faults.count_token_request(token)
-        # One window per client id and company, whichever token (login, register) sends (REFERENCE §3).
+        # One window per client id and company, whichever token (login, register) sends
+        # (docs/sources/fortnox-reference.md §3).
         if not self.state.limiter.allow((grant.client_id, grant.tenant)):
             self.state.faults.count_429(token)
             return json_response(429, TOO_MANY)

@@ -1,10 +1,10 @@
 """A scheduled sync's offset: a few seconds of its own per register, so a chain's registers do not
 all call Fortnox at the same second.
 
-Every agent of a chain syncs on the same schedule (every 15 minutes, or at 21:00), and all of them
-share one Fortnox budget (REFERENCE §3). If they all start at :00, the first seconds of every run are
-a fight over it that the adaptive limiter then has to settle with 429s. Each register instead starts
-``offset_s`` after the scheduled moment.
+Every agent of a chain syncs on the same schedule (every 15 minutes, or at 21:00), and all of them share
+one Fortnox budget (docs/sources/fortnox-reference.md §3). If they all start at :00, the first seconds
+of every run are a fight over it that the adaptive limiter then has to settle with 429s. Each register
+instead starts ``offset_s`` after the scheduled moment.
 
 The offset is derived from what identifies the register's company file (its organisation number and
 register codes; else the company path), never drawn at random: it is the same after every restart and

@@ -1,29 +1,28 @@
 """The adaptive rate of one Fortnox budget: additive increase, multiplicative decrease (AIMD).
 
-Fortnox's 25 requests in any 5 s belong to the client id and the company (REFERENCE §3), so the
-registers of a chain share them, each on its own PC, and no agent can see the others. The only signal
-they share is Fortnox's answer: a 429 says "the company's window is full". This is the answer networks
-found for a shared link (TCP's congestion control): every sender lowers its own rate by a factor when
-the link says "too much" and raises it by a small step while answers come back clean, so N senders
-settle around 1/N of the limit each, and one sender alone keeps all of it.
+Fortnox's 25 requests in any 5 s belong to the client id and the company
+(docs/sources/fortnox-reference.md §3), so the registers of a chain share them, each on its own PC, and
+no agent can see the others. The only signal they share is Fortnox's answer: a 429 says "the company's
+window is full". This is the answer networks found for a shared link (TCP's congestion control): every
+sender lowers its own rate by a factor when the link says "too much" and raises it by a small step while
+answers come back clean, so N senders settle around 1/N of the limit each, and one sender alone keeps
+all of it.
 
 The rules, and why:
-- Start (a new budget, or one idle for a few windows) at half the full rate, a guess of the fair share,
-  and grow by 0.4 of the rate per clean window until the first 429 (slow start): registers whose
-  schedules meet do not all send 24 at once and cut several times, and an agent alone is back at 24
-  within two windows (a run of 60 windows loses about 1 %).
+- Start (a new budget, or one idle for a few windows) at the full rate: an agent alone keeps today's
+  utilisation, and the registers of a chain do not meet at once (``schedule_offset``).
 - Requests are paced (one every ``window / rate`` seconds, one place of catch-up after a slow answer)
   inside a hard sliding window of about the rate: pacing lets a fractional rate (4.2 per 5 s) mean what
-  it says, where a window of ``floor(rate)`` would waste up to one request per agent per window, and the
-  hard window keeps an agent from bursting above its rate.
-- A 429 cuts the rate (to 0.7 of it) once per congestion event: 429s of requests sent before the last
-  cut belong to the burst that caused it and must not cut again (``cut_gap_windows`` could limit it to
-  one cut per window; in the simulation that doubled the 429s of six agents, so it is off).
+  it says, and the hard window keeps an agent from bursting above its rate.
+- A 429 cuts the rate once per congestion event (429s of requests sent before the last cut belong to
+  the burst that caused it), and by more the larger this agent's share of the limit is. A large
+  agent gives up much, a small one little, so registers that met unequally (the first one alone at
+  24, the next one arriving) come to equal shares within a few events instead of dozens.
 - The rate grows only on a clean answer while the limiter is the bottleneck (a request had to wait
-  for its slot recently): an agent that sends little learns nothing about the shared window, and an
-  idle agent must not come back with a rate it never tried. It grows quickly back towards the rate of
-  the last cut (the window was full there, not below), slowly near it, and faster again beyond it
-  (others may have finished): the shape of TCP BIC, which keeps the rate long near the shared limit.
+  for its slot recently): an idle agent learns nothing about the shared window. It grows in
+  proportion to its share of the window it sees (its own requests in the last window), so N agents
+  together probe by about the same step whatever N is, and faster after many quiet windows without a
+  429 (the others may have finished: the tail of a run is not left idle).
 - The rate never goes above 24 per 5 s, nor below one request per window.
 
 Everything here is a pure function of the state and the time given, so the same rules run in one
@@ -51,16 +50,13 @@ class AimdRules:
     window_s: float = 5.0
     full_rate: float = FULL_RATE
     min_rate: float = MIN_RATE
-    decrease: float = 0.7  # the rate after a congestion event, as a share of the rate before it
-    start_share: float = 0.5  # a new (or long idle) budget starts at this share of the full rate ...
-    start_growth: float = 0.4  # ... and grows by this share per clean window until its first cut
+    decrease: float = 0.5  # a cut takes this times the square root of the agent's share of the limit
+    increase: float = 0.5  # growth per window of clean, limited answers: this times the share ...
+    increase_floor: float = 0.1  # ... plus this times (1 - share) ** 3 (a small agent still grows)
+    quiet_windows: float = 8.0  # after this many windows without a cut the growth speeds up ...
+    quiet_doubling: float = 2.0  # ... doubling every this many windows ...
+    quiet_boost: float = 8.0  # ... up to this factor
     idle_windows: float = 4.0  # a budget that sent nothing for this many windows starts over
-    cut_gap_windows: float = 0.0  # at most one cut per this many windows (1.0 doubled the 429s)
-    increase: float = 0.03  # requests per window added per window's worth of clean, limited answers
-    recover: float = 0.3  # below the rate of the last cut: this share of the gap per window ...
-    recover_max: float = 2.0  # ... at most this many requests per window more
-    probe: float = 2.0  # above it: the step grows by this factor per clean window ...
-    probe_max: float = 4.0  # ... up to this many times ``increase`` (64: six agents probing overran)
     catch_up: float = 1.0  # places a late request may make up for (see ``take_slot``)
     cap_slack: float = 0.5  # the hard cap per window is ceil(rate - cap_slack): no burst above the rate
     bottleneck_windows: float = 1.0  # a wait for a slot this recent makes the limiter the bottleneck
@@ -78,7 +74,7 @@ class BudgetState:
 
     ``sent``: send times inside the last window that Fortnox counted (a 429 takes its own out);
     ``next_at``: the earliest moment the next request may go (pacing); ``cut_at``: the last congestion
-    event, ``w_max``: the rate just before it (where the shared window was full)."""
+    event; ``limited_at``: the last time a request had to wait for its slot."""
 
     rate: float = FULL_RATE
     sent: list[float] = field(default_factory=list)
@@ -86,12 +82,8 @@ class BudgetState:
     held_until: float = 0.0
     cut_at: float = -math.inf
     limited_at: float = -math.inf
-    w_max: float = FULL_RATE
-    step_boost: float = 1.0
-    grown_at: float = 0.0
     cuts: int = 0
     last_sent: float = -math.inf
-    starting: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -111,12 +103,8 @@ class BudgetState:
                 held_until=float(data.get("held_until", 0.0)),
                 cut_at=_time_or_never(data.get("cut_at")),
                 limited_at=_time_or_never(data.get("limited_at")),
-                w_max=_clamp(float(data.get("w_max", rules.full_rate)), rules),
-                step_boost=float(data.get("step_boost", 1.0)),
-                grown_at=float(data.get("grown_at", 0.0)),
                 cuts=int(data.get("cuts", 0)),
                 last_sent=_time_or_never(data.get("last_sent")),
-                starting=bool(data.get("starting", False)),
             )
         except (TypeError, ValueError, AttributeError):
             return cls(rate=rules.full_rate)
@@ -170,59 +158,47 @@ def take_slot(state: BudgetState, rules: AimdRules, now: float, waited: bool) ->
 
 
 def restart(state: BudgetState, rules: AimdRules) -> None:
-    """Start at a guess of the fair share (``start_share`` of the full rate), not at the full rate:
-    several registers whose schedules meet would otherwise all send 24 per window at once, cut
-    several times and leave one of them low. Until its first cut the rate grows by ``start_growth``
-    per clean window (slow start), so an agent alone is back at 24 within a few windows."""
-    state.rate = _clamp(rules.full_rate * rules.start_share, rules)
-    state.w_max = rules.full_rate
-    state.step_boost = 1.0
-    state.starting = True
+    """A new or long idle budget starts at the full rate: what it knew of the shared window is stale,
+    and an agent alone must not lose its first windows to a cautious start."""
+    state.rate = rules.full_rate
+    state.cut_at = -math.inf
+
+
+def share(state: BudgetState, rules: AimdRules) -> float:
+    """This PC's part of the company's window: its own requests in the last window over the limit."""
+    return min(len(state.sent) / rules.full_rate, 1.0)
 
 
 def on_clean(state: BudgetState, rules: AimdRules, now: float) -> None:
-    """An answer that was not a 429. While the limiter is the bottleneck, the rate grows: quickly back
-    towards the rate of the last cut (``recover``: the window was full there, not below it), by
-    ``increase`` per window near it, and by a growing step beyond it (``probe``: the others may have
-    finished). An agent that did not wait for a slot lately learns nothing and does not grow."""
+    """An answer that was not a 429. While the limiter is the bottleneck the rate grows per window of
+    answers by ``increase`` times its share (N agents together grow by about ``increase``, whatever N
+    is: the 429s stay few with six agents as with two) plus ``increase_floor`` for a small agent; after
+    ``quiet_windows`` without a cut faster, up to ``quiet_boost`` times (the others may have finished).
+    An agent that did not wait for a slot lately learns nothing and does not grow."""
     if now - state.limited_at > rules.bottleneck_windows * rules.window_s:
         return
-    if state.starting:  # per answer: ``start_growth`` of the rate per window of them
-        state.rate = _clamp(state.rate + rules.start_growth, rules)
-        state.starting = state.rate < rules.full_rate
-        return
-    if now - state.grown_at >= rules.window_s:
-        state.grown_at = now
-        if state.rate >= state.w_max:
-            state.step_boost = min(state.step_boost * rules.probe, rules.probe_max)
-    step = rules.increase * state.step_boost
-    if state.rate < state.w_max:
-        step = min(max((state.w_max - state.rate) * rules.recover, step), rules.recover_max)
+    mine = share(state, rules)
+    step = rules.increase * mine + rules.increase_floor * (1.0 - mine) ** 3
+    quiet = (now - state.cut_at) / rules.window_s - rules.quiet_windows
+    if quiet > 0:
+        step *= min(2.0 ** (quiet / rules.quiet_doubling), rules.quiet_boost)
     state.rate = _clamp(state.rate + step / state.rate, rules)  # per answer: step per window of them
 
 
 def on_throttled(state: BudgetState, rules: AimdRules, now: float, sent_at: float, hold_s: float) -> bool:
     """A 429 for a request sent at ``sent_at``: everyone here holds off ``hold_s``, and the request's
     place in the window is given back (Fortnox did not count it). The rate is cut unless this 429
-    belongs to the burst that caused the last cut (sent before it). True when it cut.
-
-    A cut below the previous cut's rate means another agent needs room: the remembered rate is then
-    lowered too (half-way), so this agent does not hurry back to a share that is no longer its own."""
+    belongs to the burst that caused the last cut (sent before it), by ``decrease`` times the square
+    root of this agent's share of the limit (its rate: a newcomer at the full rate gives up half at
+    once, not a little per 429). True when it cut."""
     state.held_until = max(state.held_until, now + hold_s)
     state.next_at = max(state.next_at, now + hold_s)
     if sent_at in state.sent:
         state.sent.remove(sent_at)
-    if sent_at <= state.cut_at or now - state.cut_at < rules.cut_gap_windows * rules.window_s:
+    if sent_at <= state.cut_at:
         return False
-    before = state.rate
-    state.rate = _clamp(before * rules.decrease, rules)
-    if state.starting or before >= state.w_max:
-        state.w_max = before
-    else:
-        state.w_max = (before + state.rate) / 2
-    state.starting = False
-    state.step_boost = 1.0
-    state.grown_at = now
+    mine = min(state.rate / rules.full_rate, 1.0)
+    state.rate = _clamp(state.rate * (1.0 - rules.decrease * math.sqrt(mine)), rules)
     state.cut_at = now
     state.cuts += 1
     return True

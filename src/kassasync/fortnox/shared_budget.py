@@ -43,7 +43,7 @@ class MemoryBudget:
 
     def __init__(self, rules: AimdRules) -> None:
         self._lock = threading.Lock()
-        self._state = BudgetState(rate=rules.full_rate, w_max=rules.full_rate)
+        self._state = BudgetState(rate=rules.full_rate)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[BudgetState]:
@@ -96,14 +96,14 @@ class FileBudget:
 
     def _parse(self, raw: bytes) -> BudgetState:
         if not raw:  # a new file
-            return BudgetState(rate=self.rules.full_rate, w_max=self.rules.full_rate)
+            return BudgetState(rate=self.rules.full_rate)
         try:
             data = json.loads(raw.decode("utf-8"))
         except ValueError as exc:
             log.warning("rate budget %s unreadable (%s); starting over as a new budget", self.path, exc)
-            return BudgetState(rate=self.rules.full_rate, w_max=self.rules.full_rate)
+            return BudgetState(rate=self.rules.full_rate)
         if not isinstance(data, dict):
-            return BudgetState(rate=self.rules.full_rate, w_max=self.rules.full_rate)
+            return BudgetState(rate=self.rules.full_rate)
         return BudgetState.from_json(data, self.rules)
 
     def close(self) -> None:

@@ -76,7 +76,7 @@ def test_a_rate_lowered_by_a_429_in_one_process_holds_in_the_next(tmp_path: Path
     slot = tray.reserve()
     tray.answered(slot, throttled=True, hold_s=0.0)
     cli = AdaptiveLimiter(FileBudget(tmp_path / "budget.json", rules), rules)
-    assert cli.rate == LIMIT * rules.start_share * rules.decrease  # a new budget starts at half
+    assert cli.rate == LIMIT * (1 - rules.decrease)  # a new budget at the full rate, cut once
 
 
 def test_a_torn_state_file_starts_over_as_a_new_budget(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_a_torn_state_file_starts_over_as_a_new_budget(tmp_path: Path) -> None:
     limiter = AdaptiveLimiter(FileBudget(path, rules), rules)
     assert limiter.rate == LIMIT
     assert isinstance(limiter.reserve(), Slot)
-    assert json.loads(path.read_text("utf-8"))["rate"] == LIMIT * rules.start_share  # a new budget's start
+    assert json.loads(path.read_text("utf-8"))["rate"] == LIMIT  # a new budget's start: the full rate
 
 
 def test_the_agent_budget_lives_in_the_state_folder_one_file_per_api_and_client(tmp_path: Path) -> None:
