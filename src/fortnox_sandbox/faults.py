@@ -9,6 +9,7 @@ error page sends) or the JSON cut short.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ KINDS = (
     "html_after_commit",
     "truncated_after_commit",
 )
+
+
+def token_tag(access_token: str) -> str:
+    """How the counters name an access token: a short hash (the token itself is a secret)."""
+    return hashlib.sha256(access_token.encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -50,6 +56,8 @@ class Faults:
         self._rules: list[FaultRule] = []
         self.requests: Counter[str] = Counter()
         self.rate_limited = 0
+        self.rate_limited_by_token: Counter[str] = Counter()
+        self.requests_by_token: Counter[str] = Counter()
         self.invoices_by_reference: Counter[str] = Counter()
         self.vouchers_by_description: Counter[str] = Counter()
 
@@ -76,9 +84,17 @@ class Faults:
         with self._lock:
             self.requests[key] += 1
 
-    def count_429(self) -> None:
+    def count_429(self, access_token: str | None = None) -> None:
+        """A 429 answered; with the request's token also per token (which login of the company met it)."""
         with self._lock:
             self.rate_limited += 1
+            if access_token is not None:
+                self.rate_limited_by_token[token_tag(access_token)] += 1
+
+    def count_token_request(self, access_token: str) -> None:
+        """An API request with a valid token (answered or 429), per token."""
+        with self._lock:
+            self.requests_by_token[token_tag(access_token)] += 1
 
     def count_invoice(self, *references: str) -> None:
         with self._lock:
@@ -94,6 +110,8 @@ class Faults:
             return {
                 "requests": dict(self.requests),
                 "429s": self.rate_limited,
+                "429s_by_token": dict(self.rate_limited_by_token),
+                "requests_by_token": dict(self.requests_by_token),
                 "invoices_by_reference": dict(self.invoices_by_reference),
                 "vouchers_by_description": dict(self.vouchers_by_description),
             }
@@ -102,5 +120,7 @@ class Faults:
         with self._lock:
             self.requests.clear()
             self.rate_limited = 0
+            self.rate_limited_by_token.clear()
+            self.requests_by_token.clear()
             self.invoices_by_reference.clear()
             self.vouchers_by_description.clear()

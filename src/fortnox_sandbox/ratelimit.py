@@ -2,6 +2,9 @@
 tenant (REFERENCE §3: "300 requests per minute per client-id and tenant … a sliding window … with a
 period of 5 seconds, so the actual limit is 25 requests per 5 seconds").
 
+The key is (client id, tenant), never the token: every login of the same integration to the same
+company (one per register of a chain) draws on one window, as Fortnox counts it.
+
 Only accepted requests enter the window; rejected ones are answered 429 and do not extend the ban
 (the docs do not say otherwise, and a client that backs off then recovers after the window).
 """

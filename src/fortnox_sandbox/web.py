@@ -124,12 +124,16 @@ class SandboxApp:
             code, message = errors.NO_SUCH_ROUTE
             return json_response(status, errors.not_found(code, message).body())
         route, params = found
-        grant = self.state.auth.access.get(_bearer(request))
+        token = _bearer(request)
+        grant = self.state.auth.access.get(token)
         now = self.state.clock.now()
         if grant is None or grant.expires_at <= now:
             return json_response(401, UNAUTHORIZED)
+        self.state.faults.count_token_request(token)
+        # One window per client id and company, whichever token (login, register) sends
+        # (docs/sources/fortnox-reference.md §3).
         if not self.state.limiter.allow((grant.client_id, grant.tenant)):
-            self.state.faults.count_429()
+            self.state.faults.count_429(token)
             return json_response(429, TOO_MANY)
         tenant = self.state.tenants.get(grant.tenant)
         if tenant is None:

@@ -23,6 +23,10 @@ class Clock(Protocol):
 
     def sleep(self, seconds: float) -> None: ...
 
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        """Sleep, cut short when ``event`` is set (a run's cancel); True when it is set."""
+        ...
+
 
 class SystemClock:
     """The real clock."""
@@ -36,6 +40,9 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        return event.wait(max(seconds, 0.0))
 
 
 class FakeClock:
@@ -56,6 +63,12 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self.advance(seconds)
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        """Set already: no time passes; else the whole wait passes at once (nobody sets it meanwhile)."""
+        if not event.is_set():
+            self.sleep(seconds)
+        return event.is_set()
 
     def advance(self, seconds: float) -> None:
         from datetime import timedelta

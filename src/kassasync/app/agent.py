@@ -20,7 +20,7 @@ from types import FrameType
 
 from kassasync import __version__
 from kassasync.app.controller import AppController, SyncRunner
-from kassasync.app.first_run import company_db, setup_missing
+from kassasync.app.first_run import company_db, schedule_offset_s, setup_missing
 from kassasync.app.last_sync import FILE_NAME, load_last, save_last
 from kassasync.app.scheduler import SyncScheduler
 from kassasync.avstamning.run import AvstamningReport, AvstamningRequest
@@ -125,7 +125,10 @@ class Agent:
             remember=lambda last: save_last(last_file, last),
             version=__version__,
         )
-        self.scheduler = SyncScheduler(lambda: self.controller.request_sync(SyncRequest(trigger="schedule")))
+        self.scheduler = SyncScheduler(
+            lambda: self.controller.request_sync(SyncRequest(trigger="schedule")),
+            offset_s=schedule_offset_s(settings_now),
+        )
         self.root: tk.Tk | None = None
         self.problems_window: ProblemsWindow | None = None
         self._problems_followed = False  # subscribed once: the window follows each new report
@@ -303,8 +306,9 @@ class Agent:
         before, self._applied = self._applied, settings
         if not saved and settings == before:
             return
-        if saved or settings.schedule != before.schedule:
-            self.scheduler.apply(settings.schedule)
+        moved = settings.company_path != before.company_path  # another register: another offset
+        if saved or moved or settings.schedule != before.schedule:
+            self.scheduler.apply(settings.schedule, schedule_offset_s(settings))
         self.controller.set_notifications(settings.notifications)
         self.controller.refresh_failed_count()
         self.controller.set_up(setup_missing(settings))

@@ -36,16 +36,27 @@ log = logging.getLogger(__name__)
 JOB_ID = "sync"
 
 
-def trigger_for(schedule: Schedule, timezone: tzinfo = STOCKHOLM) -> BaseTrigger | None:
-    """The trigger for a schedule setting; None when scheduling is off."""
+def trigger_for(
+    schedule: Schedule, timezone: tzinfo = STOCKHOLM, offset_s: float = 0.0
+) -> BaseTrigger | None:
+    """The trigger for a schedule setting; None when scheduling is off.
+
+    ``offset_s`` (0-15 s, ``kassasync.schedule_offset``): this register's seconds after each scheduled
+    moment, so the registers of one Fortnox company do not all start at the same second. With an
+    offset, an interval runs on the clock's multiples of the interval (:00, :15, ...) plus it."""
     if schedule.kind == "off":
         return None
     if schedule.kind == "interval":
-        return IntervalTrigger(minutes=schedule.every_minutes, timezone=timezone)
+        if not offset_s:
+            return IntervalTrigger(minutes=schedule.every_minutes, timezone=timezone)
+        midnight = datetime.now(timezone).replace(hour=0, minute=0, second=0, microsecond=0)
+        start = midnight + timedelta(seconds=offset_s)
+        return IntervalTrigger(minutes=schedule.every_minutes, start_date=start, timezone=timezone)
     crons: list[BaseTrigger] = []
     for moment in sorted(set(schedule.daily_at)):
         hour, minute = moment.split(":")
-        crons.append(CronTrigger(hour=int(hour), minute=int(minute), timezone=timezone))
+        second = int(offset_s) % 60
+        crons.append(CronTrigger(hour=int(hour), minute=int(minute), second=second, timezone=timezone))
     if not crons:
         return None
     return crons[0] if len(crons) == 1 else OrTrigger(crons)
@@ -61,9 +72,11 @@ class SyncScheduler:
         jump_tolerance_s: float = 90.0,
         wall: Callable[[], float] = time.time,
         jobstore: BaseJobStore | None = None,
+        offset_s: float = 0.0,
     ) -> None:
         self._fire = fire
         self._timezone = timezone
+        self._offset_s = offset_s  # this register's seconds after each scheduled moment (issue 18)
         self._scheduler = BackgroundScheduler(
             timezone=timezone,
             jobstores={"default": jobstore or MemoryJobStore()},
@@ -99,11 +112,14 @@ class SyncScheduler:
         if self._watchdog.is_alive():
             self._watchdog.join(self._watchdog_interval_s + 1.0)
 
-    def apply(self, schedule: Schedule) -> None:
-        """Replace the job to match the settings; called at start and whenever the settings are saved."""
+    def apply(self, schedule: Schedule, offset_s: float | None = None) -> None:
+        """Replace the job to match the settings; called at start and whenever the settings are saved
+        (``offset_s``: this register's offset, when the company file changed)."""
         with self._lock:
             self._schedule = schedule
-            trigger = trigger_for(schedule, self._timezone)
+            if offset_s is not None:
+                self._offset_s = offset_s
+            trigger = trigger_for(schedule, self._timezone, self._offset_s)
             if self._scheduler.get_job(JOB_ID) is not None:
                 self._scheduler.remove_job(JOB_ID)
             if trigger is None:

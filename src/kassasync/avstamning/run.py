@@ -116,7 +116,7 @@ def run_avstamning(
         rate_window_s=options.rate_window_s,
         options=options.client_options,
     )
-    client = make_client(settings)
+    client = make_client(settings, None)
     registers = frozenset(day.register for day in days.values())
     if request.register:
         registers |= {request.register}

@@ -8,6 +8,7 @@ lock and one rate limiter per Fortnox budget.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from kassasync.clock import Clock, SystemClock
@@ -85,13 +86,25 @@ class FortnoxContext:
         rate_limit: int = DEFAULT_LIMIT,
         rate_window_s: float = DEFAULT_WINDOW_S,
         options: ClientOptions | None = None,
+        cancel: threading.Event | None = None,
     ) -> FortnoxClient:
+        """A client on this PC's shared budget; ``cancel`` (the run's) cuts its waits short."""
         api_url = self.settings.fortnox.api_url
-        limiter = shared_limiter(
-            api_url, self.credentials.client_id, limit=rate_limit, window_s=rate_window_s, clock=self.clock
+        limiter = shared_limiter(  # one adaptive budget for every process of this PC (issue 18)
+            api_url,
+            self.credentials.client_id,
+            limit=rate_limit,
+            window_s=rate_window_s,
+            clock=self.clock,
+            state_dir=self.paths.state_dir,
         )
         return FortnoxClient(
-            self.token_manager(), api_url=api_url, limiter=limiter, clock=self.clock, options=options
+            self.token_manager(),
+            api_url=api_url,
+            limiter=limiter,
+            clock=self.clock,
+            options=options,
+            cancel=cancel,
         )
 
 

@@ -71,6 +71,13 @@ class RateLimited(FortnoxError, RunAborted):
     )
 
 
+class RequestCancelled(RunAborted):
+    """The run was cancelled (quit, SIGTERM) while a request waited for its place or a retry: nothing
+    was sent, so stopping here is as safe as between two items."""
+
+    default_user_message = "Synkroniseringen avbröts. Det som hann göras är sparat; resten görs nästa gång."
+
+
 class LoginRequired(FortnoxError, RunAborted):
     """The refresh token is gone (used, expired, revoked): only a new login by a person helps."""
 

@@ -6,7 +6,10 @@ Retry policy, from what goes wrong in the field (FIELD.md §2-3):
   connections lost after sending; a bounded number of times, then ``FortnoxUnavailable``.
 - A creating POST is never retried once it may have reached Fortnox: a read timeout, a dropped connection
   or a 5xx raises ``OutcomeUnknown`` with what was sent, and the engine reconciles before posting again.
-- 429 is normal traffic: every thread holds off (``limiter.hold``), then the request is sent again.
+- 429 is normal traffic: Fortnox did not process the request, so it is sent again after the wait (a
+  creating POST too: exactly once still holds) and counted. The limiter hears of every answer
+  (``limiter.answered``): the adaptive one lowers this PC's rate on a 429 and raises it while answers
+  come back clean, so registers of one company share Fortnox's budget (``aimd``).
 - 401 gets a token refresh and another try (twice at most: the first new token may be one another
   process refreshed and Fortnox already expired).
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +38,8 @@ from kassasync.fortnox.errors import (
     RateLimited,
     error_from_response,
 )
-from kassasync.fortnox.ratelimit import SlidingWindowLimiter, shared_limiter
+from kassasync.fortnox.ratelimit import RateLimiter, shared_limiter
+from kassasync.fortnox.waits import pause
 
 log = logging.getLogger(__name__)
 
@@ -111,16 +116,18 @@ class FortnoxTransport:
         tokens: TokenSource,
         *,
         api_url: str = FORTNOX_API_URL,
-        limiter: SlidingWindowLimiter | None = None,
+        limiter: RateLimiter | None = None,
         clock: Clock | None = None,
         options: ClientOptions | None = None,
         session: requests.Session | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.tokens = tokens
         self.api_url = api_url.rstrip("/")
         self.clock = clock or SystemClock()
-        self.limiter = limiter or shared_limiter(self.api_url, "default", clock=self.clock)
+        self.limiter: RateLimiter = limiter or shared_limiter(self.api_url, "default", clock=self.clock)
         self.options = options or ClientOptions()
+        self.cancel = cancel  # the run's: cuts every wait short (``waits``), never a request under way
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
         self.list_total: int | None = None  # @TotalResources of the last list page read (progress)
@@ -154,7 +161,7 @@ class FortnoxTransport:
         failures = auth_retries = waits = 0
         token = self.tokens.access_token()
         while True:
-            self.limiter.acquire()
+            slot = self.limiter.reserve(self.cancel)
             self.requests_made += 1
             try:
                 response = self._send(method, url, params, data, token)
@@ -172,6 +179,8 @@ class FortnoxTransport:
                 self._back_off(failures, f"{method} {url}: {type(exc).__name__}")
                 continue
             status = response.status_code
+            if status != 429:
+                self.limiter.answered(slot, throttled=False)
             if status == 401:
                 if auth_retries >= self.options.max_auth_retries:
                     # The refresh itself worked (else LoginRequired came from it): keep the login.
@@ -189,9 +198,14 @@ class FortnoxTransport:
             if status == 429:
                 waits += 1
                 self.rate_limited += 1
+                try:
+                    hold_s = self._429_wait(response, waits)
+                except RateLimited:  # a run stopped by a long Retry-After still leaves the lower rate
+                    self.limiter.answered(slot, throttled=True)
+                    raise
+                self.limiter.answered(slot, throttled=True, hold_s=hold_s)
                 if waits > self.options.max_429_waits:
                     raise RateLimited(f"{method} {url}: 429 {waits} times in a row", status=429)
-                self.limiter.hold(self._429_wait(response, waits))
                 continue
             if status >= 500 and not idempotent:
                 raise OutcomeUnknown(
@@ -224,7 +238,7 @@ class FortnoxTransport:
     def _back_off(self, failures: int, what: str) -> None:
         wait = min(self.options.backoff_s * 2 ** (failures - 1), self.options.max_backoff_s)
         log.warning("%s; retry %d in %.1f s", what, failures, wait)
-        self.clock.sleep(wait)
+        pause(self.clock, wait, self.cancel, f"retry {failures} ({what})")
 
     def _429_wait(self, response: requests.Response, waits: int) -> float:
         """Retry-After when Fortnox sends one (undocumented); else from one slot up to a whole window."""

@@ -8,6 +8,7 @@ makes the usual ones, for the CLI, the demo, the tests and the benchmarks.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from kassasync.clock import Clock, SystemClock
@@ -54,12 +55,14 @@ def client_maker(
     """A logged-in client for the settings' Fortnox, the engine's and the reconciliation's alike; a login
     lacking the mode's scopes stops first ("new login needed", not a 403 halfway)."""
 
-    def make_client(settings: Settings) -> FortnoxClient:
+    def make_client(settings: Settings, cancel: threading.Event | None = None) -> FortnoxClient:
         context = FortnoxContext.create(
             settings, paths, environment=environment, store=token_store, clock=clock
         )
         check_login_scopes(context)
-        return context.client(rate_limit=rate_limit, rate_window_s=rate_window_s, options=options)
+        return context.client(
+            rate_limit=rate_limit, rate_window_s=rate_window_s, options=options, cancel=cancel
+        )
 
     return make_client
 

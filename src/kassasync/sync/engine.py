@@ -113,7 +113,7 @@ class _Run:
 
 
 OpenCompany = Callable[[Settings], PosStore]
-MakeClient = Callable[[Settings], FortnoxClient]
+MakeClient = Callable[[Settings, threading.Event | None], FortnoxClient]  # the event: the run's cancel
 
 
 class SyncEngine:
@@ -180,7 +180,8 @@ class SyncEngine:
         try:
             store = self.open_company(self.settings)
             with store:
-                client = self.make_client(self.settings)
+                # a quit cuts a wait for the rate budget short, not only an item
+                client = self.make_client(self.settings, cancel)
                 try:
                     self._sync(run, store, client, self._progress(emit), cancel)
                 finally:  # a run stopped midway still reports what it posted

@@ -25,7 +25,7 @@ from kassasync.config import IntegrationMode, Settings
 from kassasync.errors import RunAborted
 from kassasync.fortnox import models as fx
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.fortnox.errors import NotFound
+from kassasync.fortnox.errors import NotFound, RequestCancelled
 from kassasync.pos import records
 from kassasync.pos.orgnr import same_organisation
 from kassasync.pos.store import PosStore
@@ -50,8 +50,9 @@ class WrongCompany(RunAborted):
     """The register's company file and the Fortnox login belong to different companies."""
 
 
-class Cancelled(RunAborted):
-    default_user_message = "Synkroniseringen avbröts. Det som hann göras är sparat; resten görs nästa gång."
+class Cancelled(RequestCancelled):
+    """Cancelled at one of the run's own cancel points (between items); the same message as a cancel
+    that cut a wait of the client short."""
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from fortnox_sandbox.testing import RunningSandbox
 from kassasync.fortnox.auth import ClientCredentials, TokenManager
 from kassasync.fortnox.client import FortnoxClient
-from kassasync.fortnox.ratelimit import SlidingWindowLimiter
+from kassasync.fortnox.ratelimit import RateLimiter, SlidingWindowLimiter
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
 from kassasync.fortnox.transport import ClientOptions
 
@@ -58,7 +58,7 @@ def make_client(
     def make(
         *,
         api_url: str | None = None,
-        limiter: SlidingWindowLimiter | None = None,
+        limiter: RateLimiter | None = None,
         options: ClientOptions = FAST_RETRIES,
     ) -> FortnoxClient:
         tokens = TokenManager(store, credentials, sandbox.token_url, tmp_path / "state" / "tokens.lock")

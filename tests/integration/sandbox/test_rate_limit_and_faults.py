@@ -7,6 +7,7 @@ import time
 import pytest
 import requests
 
+from fortnox_sandbox.faults import token_tag
 from fortnox_sandbox.testing import ApiSession, RunningSandbox, running_sandbox
 
 
@@ -41,6 +42,24 @@ def test_the_limit_is_per_client_and_tenant_not_per_token(sandbox: RunningSandbo
     assert second.get("/3/companyinformation").status_code == 429
     assert first.get("/3/companyinformation").status_code == 429
     assert sandbox.api("other").get("/3/companyinformation").status_code == 200
+
+
+def test_two_registers_logged_in_to_one_company_share_one_window_and_their_429s_are_counted_apart(
+    sandbox: RunningSandbox,
+) -> None:
+    """Two logins (tokens) of the same integration and company: one window of 25 between them, and
+    the counters say which login met the 429s (the benchmark's per-agent figures come from these)."""
+    tokens = [sandbox.issue_tokens()["access_token"] for _ in range(2)]
+    shop_a, shop_b = (ApiSession(sandbox, token) for token in tokens)
+    assert [shop_a.get("/3/companyinformation").status_code for _ in range(20)] == [200] * 20
+    assert [shop_b.get("/3/companyinformation").status_code for _ in range(7)] == [200] * 5 + [429] * 2
+    assert shop_a.get("/3/companyinformation").status_code == 429
+    counters = sandbox.counters()
+    assert counters["429s"] == 3
+    assert counters["429s_by_token"] == {token_tag(tokens[0]): 1, token_tag(tokens[1]): 2}
+    assert counters["requests_by_token"] == {token_tag(tokens[0]): 21, token_tag(tokens[1]): 7}
+    sandbox.reset_counters()
+    assert sandbox.counters()["429s_by_token"] == {}
 
 
 def test_the_window_slides() -> None:
@@ -130,6 +149,8 @@ def test_counters_count_per_route_template_and_reset(api: ApiSession) -> None:
     assert api.sandbox.counters() == {
         "requests": {},
         "429s": 0,
+        "429s_by_token": {},
+        "requests_by_token": {},
         "invoices_by_reference": {},
         "vouchers_by_description": {},
     }
