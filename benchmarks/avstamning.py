@@ -7,7 +7,7 @@ then ``run_avstamning`` reconciles the month and the sandbox counts its requests
 
 Figures: ``requests`` (what the reconciliation sent) against ``minimum_requests``, counted from what
 the sandbox holds: the financial years, the list pages of the month's vouchers (500 a page) and, since
-a voucher's list row has no rows (docs/sources/fortnox-reference.md §5.6), one detail per voucher made
+a voucher's list row has no rows (docs/sources/REFERENCE.md §5.6), one detail per voucher made
 for a receipt (on the invoice path: per booked invoice and payment, plus the invoice and payment list
 pages): the least any per-account comparison needs. ``listing_requests`` is the listing alone: the
 floor if list rows held amounts. ``wall_s`` (the reconciliation alone, at the

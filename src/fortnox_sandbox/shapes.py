@@ -3,7 +3,7 @@
 A key Fortnox sends must be there, with Fortnox's own "unset" value (``null`` and ``""`` differ, and
 clients break on the difference), even where the sandbox simulates nothing behind it. Renderers start
 from these and lay the simulated values over them. Source: the recorded answers in
-shared/fortnox/recorded (articles/find_new, customers/find_new, invoices/save_new and
+tests/data/fortnox-recorded (articles/find_new, customers/find_new, invoices/save_new and
 save_with_nested_model), checked by tests/integration/sandbox/test_recorded_conformance.py.
 """
 

@@ -131,7 +131,7 @@ class SandboxApp:
             return json_response(401, UNAUTHORIZED)
         self.state.faults.count_token_request(token)
         # One window per client id and company, whichever token (login, register) sends
-        # (docs/sources/fortnox-reference.md §3).
+        # (docs/sources/REFERENCE.md §3).
         if not self.state.limiter.allow((grant.client_id, grant.tenant)):
             self.state.faults.count_429(token)
             return json_response(429, TOO_MANY)

@@ -1,7 +1,7 @@
 """Money as integer öre; ``Decimal`` only at the Fortnox boundary. Never ``float``.
 
 Rounding is half-up on exact halves, as Swedish VAT and cash rounding require (Skatteverket; see
-``../shared/bookkeeping/RULES.md`` rule 8): Python's ``round()`` and ``Decimal``'s default (half-even)
+``docs/sources/RULES.md`` rule 8): Python's ``round()`` and ``Decimal``'s default (half-even)
 are one öre wrong on, e.g., 12 % of an odd multiple of 0.14 kr.
 """
 

@@ -2,7 +2,7 @@
 all call Fortnox at the same second.
 
 Every agent of a chain syncs on the same schedule (every 15 minutes, or at 21:00), and all of them share
-one Fortnox budget (docs/sources/fortnox-reference.md §3). If they all start at :00, the first seconds
+one Fortnox budget (docs/sources/REFERENCE.md §3). If they all start at :00, the first seconds
 of every run are a fight over it that the adaptive limiter then has to settle with 429s. Each register
 instead starts ``offset_s`` after the scheduled moment.
 

@@ -2,7 +2,7 @@
 
 - Vouchers: one listing of the range per financial year, all series at once (``GET /3/vouchers`` with
   ``fromdate``/``todate``, pages of 500), so a voucher posted for a receipt by hand into another series
-  is found too. List rows have no voucher rows (docs/sources/fortnox-reference.md §5.6): the detail is
+  is found too. List rows have no voucher rows (docs/sources/REFERENCE.md §5.6): the detail is
   read only for vouchers whose text carries the key of a receipt or daily summary of the registers
   reconciled; every other voucher of the company (supplier invoices, payroll) costs nothing but its
   share of a list page.

@@ -2,7 +2,7 @@
 
 The expectation per account is what the sync posted: the receipt's own postings from the bookkeeping
 rules (``receipt_postings``), summed per account, so a day that was posted right compares equal to the
-öre (docs/sources/bookkeeping-rules.md). The facts beside them (receipts, sales per VAT rate, returns,
+öre (docs/sources/RULES.md). The facts beside them (receipts, sales per VAT rate, returns,
 gift cards, öresavrundning, payment methods) are the register's view, for the accountant to read.
 """
 
@@ -97,7 +97,7 @@ def group_days(booked: Iterable[BookedReceipt]) -> dict[tuple[str, date], Regist
 def expected_by_account(receipts: Sequence[BookedReceipt]) -> dict[int, int]:
     """The day's expected postings per account. A receipt posted as a paid invoice expects the same:
     its invoice's voucher and its payments' vouchers together net 1510 to zero and leave the voucher
-    path's postings (docs/sources/bookkeeping-rules.md)."""
+    path's postings (docs/sources/RULES.md)."""
     net: dict[int, int] = {}
     for item in receipts:
         for account, amount in item.expected.items():

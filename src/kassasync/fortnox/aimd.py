@@ -1,7 +1,7 @@
 """The adaptive rate of one Fortnox budget: additive increase, multiplicative decrease (AIMD).
 
 Fortnox's 25 requests in any 5 s belong to the client id and the company
-(docs/sources/fortnox-reference.md §3), so the registers of a chain share them, each on its own PC, and
+(docs/sources/REFERENCE.md §3), so the registers of a chain share them, each on its own PC, and
 no agent can see the others. The only signal they share is Fortnox's answer: a 429 says "the company's
 window is full". This is the answer networks found for a shared link (TCP's congestion control): every
 sender lowers its own rate by a factor when the link says "too much" and raises it by a small step while

@@ -6,7 +6,7 @@ both the EasyVat names ``SALES_25_SE…`` and the older ``SALES``/``SALES_MP2…
 shop's payment-method mapping in the settings ("Betalningssätt"). Gift cards (2421) and Swish have no
 predefined account for register use and come from BAS or the settings.
 
-Sources (numbered as in ``shared/bookkeeping/DETAIL.md`` §9): [S1] BAS 2022 Kontoplan; [S5] Fortnox
+Sources (numbered as in ``docs/sources/DETAIL.md`` §9): [S1] BAS 2022 Kontoplan; [S5] Fortnox
 predefined account names (softwerkab/fortnox-csharp-api-sdk); [S6] a real tenant's predefined accounts
 and VAT codes (notima/fortnox4j); [S16, S17] Skatteverket and FAR on multi-purpose vouchers on 2421.
 """

@@ -7,7 +7,7 @@ already holds, so a daily full pass costs its list pages and nothing per article
 
 Fortnox price lists hold prices excluding VAT ("utpris exklusive moms", Fortnox support), whatever the
 customer's ``ShowPriceVATIncluded`` says: a shelf price is that price × (1 + VAT), half-up to the öre
-(``../shared/bookkeeping/RULES.md`` rule 8).
+(``docs/sources/RULES.md`` rule 8).
 """
 
 from __future__ import annotations

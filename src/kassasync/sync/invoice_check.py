@@ -1,6 +1,6 @@
 """Fortnox's created invoice compared with the receipt: the invoice in Fortnox is what the payments settle.
 
-Three things Fortnox decides on its own and says only in its answer (shared/fortnox/README.md,
+Three things Fortnox decides on its own and says only in its answer (docs/sources/FORTNOX-NOTES.md,
 "Corrections learnt from real traffic"):
 
 - **DeliveredQuantity 0**: with Lagermodul and negative stock not allowed, a row of an article out of

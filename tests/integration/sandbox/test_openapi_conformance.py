@@ -1,6 +1,6 @@
 """Every endpoint the sandbox implements answers in the shape of Fortnox's own OpenAPI spec.
 
-tests/data/fortnox-openapi.json is a verbatim copy of /work/shared/fortnox/openapi.json (sha256
+tests/data/fortnox-openapi.json is a verbatim copy of the team's shared Fortnox OpenAPI file (sha256
 e1bd2ea8…7188). Validation is *strict*: object schemas that list properties get
 `additionalProperties: false`, so a field the sandbox invents or misspells fails. The spec's own
 known mistakes (REFERENCE §4.13) are patched explicitly, each in one place below:
@@ -53,7 +53,7 @@ RELAXED = {
     ("fortnox_Customer", "SalesAccount"): "minLength",
 }
 AS_ARRAY = {"warehouse_StockBalance", "warehouse_StockPoint"}
-# Recorded traffic outranks the spec (shared/fortnox/recorded, test_recorded_conformance.py): what the
+# Recorded traffic outranks the spec (tests/data/fortnox-recorded, test_recorded_conformance.py): what the
 # recordings send as null is nullable here, and what they send as a string where the spec says number
 # may be a string.
 RECORDED_NULL = {

@@ -27,7 +27,7 @@ from requests.auth import _basic_auth_str
 from fortnox_sandbox.seed import article_record, customer_record, new_tenant
 from fortnox_sandbox.testing import RunningSandbox, running_sandbox
 
-# A copy of ../shared/fortnox/recorded (public VCR cassettes of accodeing/fortnox-api, see its README), kept
+# A copy of the team's shared recordings (public VCR cassettes of accodeing/fortnox-api, see its README), kept
 # in the repository so a clean clone tests the same answers (as tests/data/fortnox-openapi.json).
 RECORDED = Path(__file__).parents[2] / "data" / "fortnox-recorded"
 TENANT = "recorded"

@@ -127,7 +127,7 @@ def test_voucher_list_rows_have_no_rows_and_filter_by_date(api: ApiSession, toda
 
 
 def test_the_voucher_list_spans_every_series_in_a_date_range_in_pages_of_500(api: ApiSession) -> None:
-    """What the reconciliation reads (docs/sources/fortnox-reference.md §5.6: ``GET /3/vouchers`` with
+    """What the reconciliation reads (docs/sources/REFERENCE.md §5.6: ``GET /3/vouchers`` with
     ``fromdate`` and ``todate``, no series): every series, only the range's days, by series then number,
     500 rows a page."""
     for n in range(501):

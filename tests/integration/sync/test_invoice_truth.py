@@ -265,7 +265,7 @@ def test_a_kontantmetoden_company_holds_the_invoice_path_back_with_a_remedy(
     assert shop.states() == {OutboxState.PAID: 48}
 
 
-# -- the worked examples of shared/bookkeeping/RULES.md, on the invoice path ------------------------------
+# -- the worked examples of docs/sources/RULES.md, on the invoice path ------------------------------
 
 WORKED = {
     # 1: one item 25 %, 99.90, paid cash → D 1910 100.00 · C 3001 79.92 · C 2611 19.98 · C 3740 0.10

@@ -2,7 +2,7 @@
 
 Fortnox books a bookkept invoice as D 1510 / C sales per row account / C VAT per rate, and each booked
 payment as D its mode of payment's account / C 1510 [S13, S22, S23, S23b]; the net equals the voucher
-path. Cash rounding, decided here (``docs/sources/bookkeeping-rules.md``, detail §3 variant B;
+path. Cash rounding, decided here (``docs/sources/RULES.md``, DETAIL.md §3 variant B;
 Fortnox's own invoice rounding is a company setting and UNVERIFIED): the invoice carries the exact öre
 of the goods, and the cash payment carries the rounding as a write-off to 3740. Variant A (Fortnox
 rounds the invoice total) would round the whole receipt, which is wrong on a split payment where only
@@ -57,7 +57,7 @@ class InvoiceRowDraft:
 
     @property
     def total_ore(self) -> int:
-        """Quantity × price rounded half-up to the öre, as Fortnox computes a row (fortnox-reference.md
+        """Quantity × price rounded half-up to the öre, as Fortnox computes a row (REFERENCE
         §4.7)."""
         return int((self.quantity * self.price_ore).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -149,7 +149,7 @@ class PaidInvoiceDraft:
 
     def postings(self, plan: AccountPlan) -> dict[int, int]:
         """Debit − credit per account of the invoice's and payments' vouchers together, assuming
-        Fortnox computes VAT per rate on the invoice's sum (bookkeeping-rules.md detail §8 question 2):
+        Fortnox computes VAT per rate on the invoice's sum (DETAIL.md §8 question 2):
         1510 nets to 0 and the rest must equal the voucher path (the tests hold both paths to that)."""
         by_rate: dict[int, dict[tuple[int, str], int]] = {}
         for row in self.invoice.rows:
@@ -168,10 +168,10 @@ class PaidInvoiceDraft:
 def invoice_rows(receipt: Receipt, plan: AccountPlan) -> tuple[InvoiceRowDraft, ...]:
     """One row per line at the receipt's quantity and price, so stock moves by the real quantity.
 
-    Fortnox keeps two decimals of quantity and price (fortnox-reference.md §4.7): a line it cannot reproduce
+    Fortnox keeps two decimals of quantity and price (REFERENCE §4.7): a line it cannot reproduce
     exactly (e.g. 0.455 kg) is sent as one unit at the line's amount, its quantity in the text. A
     discount is a row of its own on the sales account, so no Fortnox discount arithmetic is
-    relied on. A gift card sold is a row on 2421 without VAT (bookkeeping-rules.md detail §8 question 5:
+    relied on. A gift card sold is a row on 2421 without VAT (DETAIL.md §8 question 5:
     UNVERIFIED).
     """
     rows: list[InvoiceRowDraft] = []
@@ -224,7 +224,7 @@ def paid_invoice(receipt: Receipt, plan: AccountPlan, customer_number: str) -> P
     """The invoice to the cash customer and its payments, checked to settle it exactly.
 
     A return is an invoice with negative quantities paid back with negative payments (a credit invoice;
-    bookkeeping-rules.md detail §3, UNVERIFIED against Fortnox). ``plan.modes_of_payment`` must map every
+    DETAIL.md §3, UNVERIFIED against Fortnox). ``plan.modes_of_payment`` must map every
     method used.
     """
     check_rounding(receipt)

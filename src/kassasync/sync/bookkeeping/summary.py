@@ -70,7 +70,7 @@ def daily_summary(
 
 def allocate_discount(discount_ore: int, gross_by_rate: Mapping[int, int]) -> dict[int, int]:
     """A whole-receipt discount split over VAT rates in proportion to gross, the remainder on the last
-    rate, so the parts sum to the discount exactly (bookkeeping-rules.md detail §2.6). For registers that
+    rate, so the parts sum to the discount exactly (DETAIL.md §2.6). For registers that
     discount a whole receipt: the receipt contract carries discounts per line, so they must be split before
     it."""
     total = sum(gross_by_rate.values())

@@ -1,7 +1,7 @@
 """The texts of what is posted: the key markers reconciliation searches for, and Fortnox's allowed characters.
 
 A voucher's description carries its receipt's (or day's) key; Fortnox limits descriptions to 200 characters
-of an allowed set (``docs/sources/fortnox-reference.md`` §4.8, error 2000359), so the prose is cut and
+of an allowed set (``docs/sources/REFERENCE.md`` §4.8, error 2000359), so the prose is cut and
 cleaned and the marker survives whole.
 """
 
@@ -30,7 +30,7 @@ GIFT_CARD_SOLD_TEXT = "Presentkort sålt"
 def key_marker(key: str) -> str:
     """The exact text reconciliation searches a voucher's description for.
 
-    Parentheses, not brackets: Fortnox's list of allowed characters (``docs/sources/fortnox-reference.md``
+    Parentheses, not brackets: Fortnox's list of allowed characters (``docs/sources/REFERENCE.md``
     §4.8, error 2000359) has ``(`` ``)`` but not ``[`` ``]``. Register codes cannot hold spaces or
     parentheses, so one key's marker never occurs inside another's.
     """
@@ -51,7 +51,7 @@ _ALLOWED_PUNCTUATION = frozenset(" –:.`´’,;^¤#%§£$€¢¥©™°&/()=+-*
 
 
 def fortnox_text(text: str, limit: int) -> str:
-    """``text`` with characters Fortnox refuses (2000359, ``docs/sources/fortnox-reference.md`` §4.8)
+    """``text`` with characters Fortnox refuses (2000359, ``docs/sources/REFERENCE.md`` §4.8)
     replaced, cut to ``limit``."""
     cleaned = "".join(
         ch if ch.isalpha() or "0" <= ch <= "9" or ch in _ALLOWED_PUNCTUATION else " " for ch in text

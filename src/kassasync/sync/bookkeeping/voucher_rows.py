@@ -6,7 +6,7 @@ This module: a receipt's signed postings and the voucher made of them; ``summary
 Three shapes, chosen by the settings: a voucher per receipt, a daily summary voucher per register and
 day, or a paid customer invoice (invoice + one payment per payment method; the last section).
 
-The rules (``docs/sources/bookkeeping-rules.md``; sources numbered as in its detail, §9):
+The rules (``docs/sources/RULES.md``; sources numbered as in DETAIL.md §9):
 
 - Register prices include VAT. VAT per rate = gross × rate / (100 + rate) on the receipt's **sum per
   rate**, half-up to the öre, also on exact halves; net = gross − VAT. Skatteverket computes VAT on the

@@ -228,7 +228,7 @@ class InvoiceFlow:
 
     def _payments_in_fortnox(self, number: str) -> list[InvoicePayment]:
         """The invoice's payments read in full: list rows lack mode and write-offs
-        (``docs/sources/fortnox-reference.md`` §5.13), and ``invoicenumber`` is a substring search
+        (``docs/sources/REFERENCE.md`` §5.13), and ``invoicenumber`` is a substring search
         (payments of invoice 10 when asking for 1)."""
         return [
             self.client.get_invoice_payment(row.number)
