@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kassasync.app.agent import Agent, Services
-from kassasync.app.first_run import NO_LOGIN
+from kassasync.app.first_run import NO_LOGIN, schedule_offset_s
 from kassasync.app.scheduler import trigger_for
 from kassasync.config import Schedule, Settings, with_fortnox_company
 from kassasync.paths import AppPaths
@@ -72,4 +72,5 @@ def test_a_schedule_saved_elsewhere_is_applied_to_the_agents_scheduler(tmp_path:
     agent.store.current()
     agent.pump.run_pending()
 
-    assert str(agent.scheduler.trigger) == str(trigger_for(daily))
+    offset = schedule_offset_s(agent.settings)  # this register's seconds after the moment (issue 18)
+    assert str(agent.scheduler.trigger) == str(trigger_for(daily, offset_s=offset))
