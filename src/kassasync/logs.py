@@ -40,27 +40,25 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _MIN_SECRET_LENGTH = 6  # shorter values would blank out ordinary words
 
 _secrets_lock = threading.Lock()
-_kept: set[str] = set()  # the client secret, a login's state and code: a handful per process
-_slots: dict[str, str] = {}  # "access_token", "refresh_token": only the current value of each
-_known: tuple[str, ...] = ()  # both, longest first, made when one changes rather than on every line
+# One value per slot: "access_token", "refresh_token", "client_secret", a login's "oauth_state" and
+# "oauth_code". The tuple of them, longest first, is made when one changes rather than on every line.
+_slots: dict[str, str] = {}
+_known: tuple[str, ...] = ()
 
 
-def register_secret(value: str | None, *, slot: str | None = None) -> None:
-    """Redact this exact value wherever it appears.
+def register_secret(value: str | None, *, slot: str) -> None:
+    """Redact this exact value wherever it appears, in place of the slot's earlier one.
 
-    A value in a ``slot`` replaces the slot's earlier one: a token pair is renewed every hour for as long
-    as the agent runs, and a set that kept every old pair would grow without end and be scanned on every
-    line. The old pair is worthless once replaced (a refresh token is single-use).
+    A token pair is renewed every hour for as long as the agent runs, and every login has its own state
+    and code: a set that kept them all would grow without end and be scanned on every line. A replaced
+    value is worthless (a refresh token and an authorization code are single-use).
     """
     global _known
     if not value or len(value) < _MIN_SECRET_LENGTH:
         return
     with _secrets_lock:
-        if slot is None:
-            _kept.add(value)
-        else:
-            _slots[slot] = value
-        _known = tuple(sorted(_kept | set(_slots.values()), key=len, reverse=True))
+        _slots[slot] = value
+        _known = tuple(sorted(set(_slots.values()), key=len, reverse=True))
 
 
 def redact(text: str) -> str:

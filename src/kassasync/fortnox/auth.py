@@ -321,7 +321,7 @@ def login(
         ) from exc
     redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/callback"
     state = secrets.token_urlsafe(32)
-    register_secret(state)
+    register_secret(state, slot="oauth_state")
     server.expected_state = state
     done = threading.Event()
     listener = threading.Thread(
@@ -353,7 +353,7 @@ def login(
             user_message="Inloggningen godkändes inte i Fortnox. Försök igen och välj ”Godkänn”.",
         )
     code = result["code"]
-    register_secret(code)
+    register_secret(code, slot="oauth_code")
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     with requests.Session() as session:
         response = _token_post(session, endpoints.token_url, credentials, form)

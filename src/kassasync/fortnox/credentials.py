@@ -59,7 +59,7 @@ class ClientCredentials:
                 f"{CLIENT_SECRET_ENV} not set",
                 user_message=MISSING_CREDENTIALS,
             )
-        register_secret(client_secret)
+        register_secret(client_secret, slot="client_secret")
         return cls(client_id, client_secret)
 
 
