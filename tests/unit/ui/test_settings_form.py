@@ -32,6 +32,8 @@ from kassasync.ui.settings_form import (
     validate,
 )
 
+from .forms import filled
+
 SHOP = ConnectedCompany("Demo Butik AB", "556677-8899")
 
 
@@ -40,13 +42,6 @@ def company_file(tmp_path: Path) -> Path:
     path = tmp_path / "Demo Butik" / "kassa.db"
     PosStore.create(path, "Demo Butik AB", "5566778899").close()
     return path
-
-
-def filled(company_file: Path, **changes: object) -> FormValues:
-    values = FormValues.from_settings(Settings(company_path=company_file), autostart_now=False)
-    for name, value in changes.items():
-        setattr(values, name, value)
-    return values
 
 
 def test_every_setting_round_trips_through_the_form(company_file: Path) -> None:

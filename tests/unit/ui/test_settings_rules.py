@@ -21,19 +21,14 @@ from kassasync.ui.settings_form import (
     validate,
 )
 
+from .forms import filled
+
 
 @pytest.fixture
 def company_file(tmp_path: Path) -> Path:
     path = tmp_path / "Hörnbutiken" / "kassa.db"
     PosStore.create(path, "Hörnbutiken i Sundsvall AB", "5561234567").close()
     return path
-
-
-def filled(company_file: Path, **changes: object) -> FormValues:
-    values = FormValues.from_settings(Settings(company_path=company_file), autostart_now=False)
-    for name, value in changes.items():
-        setattr(values, name, value)
-    return values
 
 
 @pytest.mark.parametrize(
