@@ -42,7 +42,7 @@ from kassasync.paths import app_paths
 from kassasync.pos.demo import make_demo_company
 from kassasync.pos.store import PosStore, company_file
 from kassasync.sync.bookkeeping import business_date
-from kassasync.sync.engine import SyncEngine
+from kassasync.sync.collaborators import engine_for
 from kassasync.sync.events import SyncRequest
 
 FORTNOX_RATE = 24 / 5.0
@@ -97,7 +97,7 @@ def run(receipts: int, posting: Posting, receipts_as: ReceiptsAs) -> dict[str, f
             KASSASYNC_CLIENT_SECRET=sandbox.client_secret,
             KASSASYNC_TOKEN_STORE="file",
         )
-        paths = app_paths().ensure()
+        paths = app_paths(Path(tmp)).ensure()
         company = Path(tmp) / "butik"
         company.mkdir()
         count, (first, last) = grow(company_file(company), receipts)
@@ -122,7 +122,9 @@ def run(receipts: int, posting: Posting, receipts_as: ReceiptsAs) -> dict[str, f
                 redirect_port=0,
             ),
         )
-        engine = SyncEngine(settings, paths, token_store=tokens, rate_limit=100_000, rate_window_s=1.0)
+        engine = engine_for(
+            settings, paths, read_environment(), token_store=tokens, rate_limit=100_000, rate_window_s=1.0
+        )
         engine.run(SyncRequest(trigger="cli"))
         with PosStore.open(company_file(company)) as store:
             refs = len({e.fortnox_ref for e in store.outbox_entries() if e.fortnox_ref})

@@ -40,7 +40,7 @@ from kassasync.pos.store import PosStore, company_file
 from kassasync.sync.collaborators import engine_for
 from kassasync.sync.events import SyncRequest
 
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "lager": {"warehouse": True, "allow_negative_stock": False},
     "avrundning": {"invoice_rounding": True},
     "moms": {},

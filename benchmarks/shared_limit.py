@@ -62,11 +62,12 @@ START_DELAY_S = 3.0  # the children import and open their files before the commo
 
 def child(job: dict[str, Any]) -> None:
     """One agent: wait for the scheduled moment plus this register's offset, sync, print the figures."""
+    from kassasync.environment import read_environment
     from kassasync.fortnox import connect
     from kassasync.fortnox.ratelimit import SlidingWindowLimiter
     from kassasync.fortnox.transport import FortnoxTransport
     from kassasync.paths import app_paths
-    from kassasync.sync.engine import SyncEngine
+    from kassasync.sync.collaborators import engine_for
     from kassasync.sync.events import SyncRequest
 
     if job["limiter"] == "fixed":  # today's limiter: one fixed window per process, hold after a 429
@@ -90,7 +91,7 @@ def child(job: dict[str, Any]) -> None:
             span[1:] = [time.time()]
 
     FortnoxTransport.request = timed  # type: ignore[method-assign]
-    paths = app_paths().ensure()
+    paths = app_paths(read_environment().home).ensure()
     settings = Settings(
         company_path=Path(job["company_dir"]),
         posting=Posting.PER_RECEIPT,
@@ -98,9 +99,10 @@ def child(job: dict[str, Any]) -> None:
             api_url=job["api_url"], auth_url=job["auth_url"], client_id=os.environ["KASSASYNC_CLIENT_ID"]
         ),
     )
-    engine = SyncEngine(
+    engine = engine_for(
         settings,
         paths,
+        read_environment(),
         token_store=FileTokenStore(paths.token_file),
         rate_limit=AGENT_LIMIT,
         rate_window_s=job["window_s"],
