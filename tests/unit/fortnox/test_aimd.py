@@ -3,11 +3,11 @@ bottleneck, never above 24 per 5 s; and N agents sharing one simulated Fortnox w
 
 from __future__ import annotations
 
-import heapq
-from collections import deque
+import math
 
 import pytest
 
+from benchmarks.shared_limit_sim import Network, averaged
 from kassasync.fortnox import aimd
 from kassasync.fortnox.aimd import AimdRules, BudgetState
 
@@ -139,73 +139,16 @@ def test_the_state_survives_its_file_and_a_broken_file_starts_over_at_the_full_r
     assert BudgetState.from_json({"rate": 99}, RULES).rate == 24.0
 
 
-def share_one_window(
-    agents: int, requests: int, *, adaptive: bool, latency: float = 0.01
-) -> dict[str, float]:
-    """N agents on separate PCs (one state each), one Fortnox window of 25 per 5 s, sequential
-    requests, a 429 sent again after the transport's hold: an event simulation on virtual time.
-    Not adaptive: today's limiter (the same window and hold, the rate never changes)."""
-    window, server = RULES.window_s, deque[float]()
-    states = [BudgetState() for _ in range(agents)]
-    done, refused, waits = [0] * agents, 0, [0] * agents
-    starts = [(k * 1.85) % 15.0 for k in range(agents)]  # offsets spread as the schedule spreads them
-    ends = [0.0] * agents
-    events = [(start, k, "ready", 0.0) for k, start in enumerate(starts)]
-    heapq.heapify(events)
-    while events:
-        now, k, kind, sent_at = heapq.heappop(events)
-        state = states[k]
-        if kind == "ready":
-            wait = aimd.wait_needed(state, RULES, now)
-            if wait > 0:
-                heapq.heappush(events, (now + wait, k, "waited", 0.0))
-                continue
-            sent_at = aimd.take_slot(state, RULES, now, waited=False)
-        elif kind == "waited":
-            if aimd.wait_needed(state, RULES, now) > 0:
-                heapq.heappush(events, (now, k, "ready", 0.0))
-                continue
-            sent_at = aimd.take_slot(state, RULES, now, waited=True)
-        if kind in ("ready", "waited"):
-            while server and server[0] <= sent_at - window:
-                server.popleft()
-            accepted = len(server) < 25
-            if accepted:
-                server.append(sent_at)
-            heapq.heappush(events, (sent_at + latency, k, "ok" if accepted else "429", sent_at))
-        elif kind == "ok":
-            waits[k] = 0
-            if adaptive:
-                aimd.on_clean(state, RULES, now)
-            done[k] += 1
-            if done[k] == requests:
-                ends[k] = now
-            else:
-                heapq.heappush(events, (now, k, "ready", 0.0))
-        else:
-            refused, waits[k] = refused + 1, waits[k] + 1
-            hold = min(window / 24 * 2 ** (waits[k] - 1), window)
-            if adaptive:
-                aimd.on_throttled(state, RULES, now, sent_at, hold)
-            else:
-                state.held_until = state.next_at = max(state.held_until, now + hold)
-                state.sent.remove(sent_at)
-            heapq.heappush(events, (now, k, "ready", 0.0))
-    span = max(ends) - min(starts)
-    throughput = [done[k] / (ends[k] - starts[k]) for k in range(agents)]
-    return {
-        "utilisation": sum(done) / span / (25 / window),
-        "ratio_429": refused / (sum(done) + refused),
-        "fairness": min(throughput) / max(throughput),
-    }
-
-
 @pytest.mark.parametrize("agents", [3, 6])
 def test_agents_sharing_one_window_meet_a_fraction_of_todays_429s_and_none_starves(agents: int) -> None:
-    """The benchmark (benchmarks/shared_limit.py) holds the goals; here the rules alone, on virtual time."""
-    adaptive = share_one_window(agents, 400, adaptive=True)
-    today = share_one_window(agents, 400, adaptive=False)
-    assert today["ratio_429"] > 0.1
-    assert adaptive["ratio_429"] < today["ratio_429"] / 5
-    assert adaptive["utilisation"] >= 0.75
-    assert adaptive["fairness"] >= 0.4  # nobody starves (the goal, 0.8, is the benchmark's: see its figures)
+    """The benchmark's set-up on virtual time (benchmarks/shared_limit_sim.py): the real benchmark
+    holds the goals; here the rules alone against today's fixed window."""
+    rules = AimdRules(window_s=1.0)
+    adaptive = averaged(agents, rules, Network(), seeds=3)
+    today = averaged(agents, rules, Network(), seeds=3, adaptive=False)
+    assert today.ratio_429 > 0.3
+    assert today.posted < agents * math.ceil(1500 / agents)  # some of today's agents give up
+    assert adaptive.posted == agents * math.ceil(1500 / agents)
+    assert adaptive.ratio_429 < today.ratio_429 / 5
+    assert adaptive.utilisation >= 0.8
+    assert adaptive.fairness >= 0.6  # nobody starves (the goal, 0.8, is not met: docs/ARCHITECTURE.md)
