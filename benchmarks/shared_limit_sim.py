@@ -28,6 +28,7 @@ import random
 import sys
 from collections import deque
 from dataclasses import dataclass, fields, replace
+from typing import Protocol
 
 from kassasync.fortnox import aimd
 from kassasync.fortnox.aimd import AimdRules, BudgetState
@@ -58,6 +59,36 @@ class Figures:
     posted: int
 
 
+class Budget(Protocol):
+    """One agent's budget, as the transport uses it: a place per request, then the answer."""
+
+    def wait_needed(self, now: float) -> float: ...
+
+    def take_slot(self, now: float, waited: bool) -> float: ...
+
+    def answered(self, now: float, sent_at: float, *, throttled: bool, hold_s: float) -> None: ...
+
+
+class AdaptiveBudget:
+    """The agent's own rules (``aimd``), on one PC's state."""
+
+    def __init__(self, rules: AimdRules) -> None:
+        self.rules = rules
+        self.state = BudgetState(rate=rules.full_rate)
+
+    def wait_needed(self, now: float) -> float:
+        return aimd.wait_needed(self.state, self.rules, now)
+
+    def take_slot(self, now: float, waited: bool) -> float:
+        return aimd.take_slot(self.state, self.rules, now, waited)
+
+    def answered(self, now: float, sent_at: float, *, throttled: bool, hold_s: float) -> None:
+        if throttled:
+            aimd.on_throttled(self.state, self.rules, now, sent_at, hold_s)
+        else:
+            aimd.on_clean(self.state, self.rules, now)
+
+
 class FixedWindow:
     """Today's limiter as the benchmark's ``fixed`` agents run it (``ratelimit.SlidingWindowLimiter``):
     24 in any window, no pacing, a 429 holds the next request off; the rate never changes."""
@@ -75,42 +106,13 @@ class FixedWindow:
             wait = max(wait, self.sent[-self.limit] + self.window_s - now)
         return wait
 
-    def take_slot(self, now: float) -> float:
+    def take_slot(self, now: float, waited: bool) -> float:
         self.sent.append(now)
         return now
 
-    def throttled(self, now: float, hold_s: float) -> None:
-        self.held_until = max(self.held_until, now + hold_s)
-
-
-class Budget:
-    """One agent's budget: the adaptive rules (``aimd``) or today's fixed window."""
-
-    def __init__(self, rules: AimdRules, adaptive: bool) -> None:
-        self.rules = rules
-        self.state = BudgetState(rate=rules.full_rate) if adaptive else None
-        self.fixed = None if adaptive else FixedWindow(rules)
-
-    def wait_needed(self, now: float) -> float:
-        if self.fixed is not None:
-            return self.fixed.wait_needed(now)
-        assert self.state is not None
-        return aimd.wait_needed(self.state, self.rules, now)
-
-    def take_slot(self, now: float, waited: bool) -> float:
-        if self.fixed is not None:
-            return self.fixed.take_slot(now)
-        assert self.state is not None
-        return aimd.take_slot(self.state, self.rules, now, waited)
-
     def answered(self, now: float, sent_at: float, *, throttled: bool, hold_s: float) -> None:
-        if self.fixed is not None:
-            if throttled:
-                self.fixed.throttled(now, hold_s)
-        elif self.state is not None and throttled:
-            aimd.on_throttled(self.state, self.rules, now, sent_at, hold_s)
-        elif self.state is not None:
-            aimd.on_clean(self.state, self.rules, now)
+        if throttled:
+            self.held_until = max(self.held_until, now + hold_s)
 
 
 def simulate(
@@ -127,7 +129,7 @@ def simulate(
     requests = math.ceil(windows * FORTNOX_LIMIT / agents)
     rng = random.Random(seed)
     accepted: deque[float] = deque()
-    budgets = [Budget(rules, adaptive) for _ in range(agents)]
+    budgets: list[Budget] = [AdaptiveBudget(rules) if adaptive else FixedWindow(rules) for _ in range(agents)]
     starts = [
         START_S + register_offset_s(ORGANISATION_NUMBER, [f"S{k + 1}"], SPAN_S * window / 5.0)
         for k in range(agents)
