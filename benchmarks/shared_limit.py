@@ -91,7 +91,8 @@ def child(job: dict[str, Any]) -> None:
             span[1:] = [time.time()]
 
     FortnoxTransport.request = timed  # type: ignore[method-assign]
-    paths = app_paths(read_environment().home).ensure()
+    environment = read_environment()
+    paths = app_paths(environment.home).ensure()
     settings = Settings(
         company_path=Path(job["company_dir"]),
         posting=Posting.PER_RECEIPT,
@@ -102,7 +103,7 @@ def child(job: dict[str, Any]) -> None:
     engine = engine_for(
         settings,
         paths,
-        read_environment(),
+        environment,
         token_store=FileTokenStore(paths.token_file),
         rate_limit=AGENT_LIMIT,
         rate_window_s=job["window_s"],

@@ -141,7 +141,8 @@ def child(job: dict[str, Any]) -> None:
     """Run one sync in this (fresh) process and print its figures as one JSON line."""
     totals = {"upsert_s": 0.0, "remove_s": 0.0}
     _time_upserts(totals)
-    paths = app_paths(read_environment().home).ensure()
+    environment = read_environment()
+    paths = app_paths(environment.home).ensure()
     settings = Settings(
         company_path=Path(job["company_dir"]),
         posting=Posting(job["posting"]),
@@ -153,7 +154,7 @@ def child(job: dict[str, Any]) -> None:
     engine = engine_for(
         settings,
         paths,
-        read_environment(),
+        environment,
         token_store=FileTokenStore(paths.token_file),
         rate_limit=job["rate_limit"],
         rate_window_s=job["rate_window_s"],
