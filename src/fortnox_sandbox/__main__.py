@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import sys
 
+from fortnox_sandbox.ratelimit import RATE_MODELS
 from fortnox_sandbox.server import SandboxServer
 from fortnox_sandbox.state import SEEDS, Options, build_state, primary_tenant
 
@@ -24,6 +25,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--auto-approve", action="store_true", help="skip the consent page")
     parser.add_argument("--rate-limit", type=int, default=25, help="requests per window; 0 = off")
     parser.add_argument("--rate-window", type=float, default=5.0, help="window in seconds")
+    parser.add_argument(
+        "--rate-model", choices=RATE_MODELS, default="counter", help="sliding window counter or exact log"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -35,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         auto_approve=args.auto_approve,
         rate_limit=args.rate_limit,
         rate_window_s=args.rate_window,
+        rate_model=args.rate_model,
     )
     state = build_state(args.seed, options)
     server = SandboxServer(state, host=args.host, port=args.port, quiet=not args.verbose)

@@ -13,7 +13,7 @@ from fortnox_sandbox import seed
 from fortnox_sandbox.auth_store import AuthStore, Integration
 from fortnox_sandbox.clock import SandboxClock
 from fortnox_sandbox.faults import Faults
-from fortnox_sandbox.ratelimit import SlidingWindowLimiter
+from fortnox_sandbox.ratelimit import RateLimiter, RateModel, rate_limiter
 from fortnox_sandbox.tenant import Tenant
 
 SEEDS = ("demo", "large", "empty")
@@ -25,6 +25,7 @@ class Options:
     auto_approve: bool = True
     rate_limit: int = 25
     rate_window_s: float = 5.0
+    rate_model: RateModel = "counter"  # which sliding window (ratelimit.py: Fortnox's is not settled)
 
 
 @dataclass
@@ -36,10 +37,11 @@ class SandboxState:
     faults: Faults = field(default_factory=Faults)
     lock: threading.RLock = field(default_factory=threading.RLock)
     stopping: threading.Event = field(default_factory=threading.Event)
-    limiter: SlidingWindowLimiter = field(init=False)
+    limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.limiter = SlidingWindowLimiter(self.options.rate_limit, self.options.rate_window_s)
+        options = self.options
+        self.limiter = rate_limiter(options.rate_model, options.rate_limit, options.rate_window_s)
 
     def tenant(self, name: str = "demo") -> Tenant:
         return self.tenants[name]

@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+from fortnox_sandbox.ratelimit import RateModel
 from fortnox_sandbox.server import SandboxServer
 from fortnox_sandbox.state import Options, SandboxState, build_state, primary_tenant
 
@@ -151,9 +152,14 @@ def running_sandbox(
     auto_approve: bool = True,
     rate_limit: int = 25,
     rate_window_s: float = 5.0,
+    rate_model: RateModel = "counter",
 ) -> Iterator[RunningSandbox]:
     options = Options(
-        test_mode=test_mode, auto_approve=auto_approve, rate_limit=rate_limit, rate_window_s=rate_window_s
+        test_mode=test_mode,
+        auto_approve=auto_approve,
+        rate_limit=rate_limit,
+        rate_window_s=rate_window_s,
+        rate_model=rate_model,
     )
     state = build_state(seed, options)
     server = SandboxServer(state).start()
