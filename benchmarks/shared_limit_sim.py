@@ -19,6 +19,7 @@ none), so its figures are only a contrast, not a measurement.
     python benchmarks/shared_limit_sim.py
     python benchmarks/shared_limit_sim.py --set decrease=0.6 --set quiet_windows=4
     python benchmarks/shared_limit_sim.py --model log      # Fortnox's window read as an exact one
+    python benchmarks/shared_limit_sim.py --latency-ms 100 --jitter-ms 60   # Fortnox's answer times
 """
 
 from __future__ import annotations
@@ -46,11 +47,19 @@ MAX_429_WAITS = ClientOptions().max_429_waits
 
 @dataclass(frozen=True)
 class Network:
-    """How long a request takes, in seconds of a 1 s window: loopback, the sandbox, the engine."""
+    """How long a request takes, in seconds of a 1 s window: by default loopback, the sandbox and the
+    engine as in the real benchmark (40 ms and up to 20 more on Fortnox's 5 s scale)."""
 
     latency_s: float = 0.008  # sent -> answered
     jitter_s: float = 0.004  # added to the way there, at random
     between_s: float = 0.004  # the engine's own work between one answer and the next request
+
+    @classmethod
+    def fortnox_ms(cls, latency_ms: float, jitter_ms: float, window_s: float = 1.0) -> Network:
+        """Answer times given on Fortnox's 5 s scale (its recorded X-Rack-Responsetime: 64-453 ms,
+        median 126, before the way there and back), shrunk with the window."""
+        scale = window_s / 5.0 / 1000.0
+        return cls(latency_s=latency_ms * scale, jitter_s=jitter_ms * scale, between_s=cls.between_s)
 
 
 @dataclass
@@ -230,12 +239,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--set", action="append", default=[], help="a rule changed: name=value")
     parser.add_argument("--model", choices=RATE_MODELS, default="counter", help="Fortnox's window")
+    parser.add_argument("--latency-ms", type=float, help="answer time on the 5 s scale (default: loopback)")
+    parser.add_argument("--jitter-ms", type=float, default=0.0, help="added at random, on the 5 s scale")
     args = parser.parse_args(argv)
     rules = rules_with(args.set)
+    network = Network() if args.latency_ms is None else Network.fortnox_ms(args.latency_ms, args.jitter_ms)
     print(f"rate_model: {args.model}")
     for prefix, adaptive in (("sim", True), ("fixed_sim", False)):
         for n in (int(a) for a in args.agents.split(",")):
-            figures = averaged(n, rules, Network(), args.seeds, adaptive=adaptive, model=args.model)
+            figures = averaged(n, rules, network, args.seeds, adaptive=adaptive, model=args.model)
             print(f"{prefix}_n{n}_aggregate_utilisation: {figures.utilisation:.3f}")
             print(f"{prefix}_n{n}_ratio_429: {figures.ratio_429:.3f}")
             print(f"{prefix}_n{n}_fairness: {figures.fairness:.3f}")

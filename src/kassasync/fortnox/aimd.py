@@ -23,6 +23,11 @@ The rules, and why:
   proportion to its share of the window it sees (its own requests in the last window), so N agents
   together probe by about the same step whatever N is, and faster after many quiet windows without a
   429 (the others may have finished: the tail of a run is not left idle).
+- A 429 while this agent's own requests fill all but ``alone_others`` places of Fortnox's window is
+  met by a trim (one below what it sent), not a cut: nobody else is there to make room for, the
+  agent brushed the limit itself. Fortnox's window may be a sliding window counter that weighs the
+  previous fixed window (fortnox_sandbox/ratelimit.py), and then an agent alone at 24, paced, meets
+  an odd 429 when two answers bunch; halving for it cost a lone agent a tenth of its run.
 - The rate never goes above 24 per 5 s, nor below one request per window.
 
 Everything here is a pure function of the state and the time given, so the same rules run in one
@@ -35,6 +40,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+FORTNOX_LIMIT = 25  # per window, per client id and company (REFERENCE §3)
 FULL_RATE = 24.0  # per window: the margin under Fortnox's 25 that its SDK maintainers found necessary
 MIN_RATE = 1.0
 TRACKED_MAX = 256  # above this many per window (tests' fast limits) only pacing limits the rate
@@ -60,6 +66,7 @@ class AimdRules:
     catch_up: float = 1.0  # places a late request may make up for (see ``take_slot``)
     cap_slack: float = 0.5  # the hard cap per window is ceil(rate - cap_slack): no burst above the rate
     bottleneck_windows: float = 1.0  # a wait for a slot this recent makes the limiter the bottleneck
+    alone_others: float = 2.0  # a 429 with the others' part of the window at most this only trims
 
     def __post_init__(self) -> None:
         if self.window_s <= 0 or not 1 <= self.min_rate <= self.full_rate:
@@ -190,15 +197,20 @@ def on_throttled(state: BudgetState, rules: AimdRules, now: float, sent_at: floa
     place in the window is given back (Fortnox did not count it). The rate is cut unless this 429
     belongs to the burst that caused the last cut (sent before it), by ``decrease`` times the square
     root of this agent's share of the limit (its rate: a newcomer at the full rate gives up half at
-    once, not a little per 429). True when it cut."""
+    once, not a little per 429); trimmed by one when its own requests fill the window. True when
+    it cut."""
     state.held_until = max(state.held_until, now + hold_s)
     state.next_at = max(state.next_at, now + hold_s)
     if sent_at in state.sent:
         state.sent.remove(sent_at)
     if sent_at <= state.cut_at:
         return False
-    mine = min(state.rate / rules.full_rate, 1.0)
-    state.rate = _clamp(state.rate * (1.0 - rules.decrease * math.sqrt(mine)), rules)
+    counted = sum(1 for t in state.sent if t > now - rules.window_s)
+    if FORTNOX_LIMIT - counted <= rules.alone_others:  # alone: it brushed the limit itself
+        state.rate = _clamp(min(state.rate, counted) - 1.0, rules)
+    else:
+        mine = min(state.rate / rules.full_rate, 1.0)
+        state.rate = _clamp(state.rate * (1.0 - rules.decrease * math.sqrt(mine)), rules)
     state.cut_at = now
     state.cuts += 1
     return True
