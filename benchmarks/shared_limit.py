@@ -21,6 +21,9 @@ per process that only holds off after a 429, as ``fixed_n3_...``, measured in th
 Goals: N = 1 utilisation >= 0.95; N = 3 and 6: utilisation >= 0.90, ratio_429 <= 0.02, fairness >= 0.8,
 makespan_ratio <= 1.15. Every receipt must be posted exactly once (``*_posted``, ``*_doubled``).
 
+``--rate-model`` is the sandbox's reading of Fortnox's sliding window: ``counter`` (the default, the
+algorithm Fortnox's page once spelled out) or ``log`` (an exact window; fortnox_sandbox/ratelimit.py).
+
 ``--window`` shortens Fortnox's 5 s window (the sandbox's and the agents' alike, and the offsets with
 it), keeping 25 per window and 24 per window: the ratios are those of the real limit, as long as the
 machine keeps up with 25 requests per window.
@@ -45,6 +48,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fortnox_sandbox.ratelimit import RATE_MODELS, RateModel
 from kassasync.clock import STOCKHOLM
 from kassasync.config import FortnoxSettings, Posting, Settings
 from kassasync.fortnox.tokens import FileTokenStore, TokenSet
@@ -199,12 +203,15 @@ def result_of(proc: subprocess.Popen[str], name: str) -> dict[str, Any]:
     return result
 
 
-def run(n: int, limiter: str, receipts: int, window_s: float, root: Path) -> dict[str, float]:
+def run(
+    n: int, limiter: str, receipts: int, window_s: float, model: RateModel, root: Path
+) -> dict[str, float]:
     from fortnox_sandbox.faults import token_tag
     from fortnox_sandbox.testing import running_sandbox
 
     scale = window_s / FORTNOX_WINDOW_S
-    with running_sandbox(rate_limit=FORTNOX_LIMIT, rate_window_s=window_s) as sandbox:
+    sandbox_running = running_sandbox(rate_limit=FORTNOX_LIMIT, rate_window_s=window_s, rate_model=model)
+    with sandbox_running as sandbox:
         agents: list[Agent] = []
         for index in range(n):
             register = f"S{index + 1}"
@@ -274,6 +281,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--window", type=float, default=FORTNOX_WINDOW_S, help="rate window (Fortnox: 5)")
     parser.add_argument("--limiters", default="adaptive,fixed", help="adaptive, fixed or both")
+    parser.add_argument("--rate-model", choices=RATE_MODELS, default="counter", help="the sandbox's window")
     args = parser.parse_args(argv)
     if args.child:
         child(json.loads(args.child))
@@ -285,6 +293,7 @@ def main(argv: list[str]) -> int:
             f"offsets scaled to [0, {SPAN_S * args.window / FORTNOX_WINDOW_S:g}) s"
         )
     print(f"window_s: {args.window}")
+    print(f"rate_model: {args.rate_model}")
     receipts = {n: args.receipts or math.ceil(args.windows * FORTNOX_LIMIT / n) for n in counts}
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
@@ -292,7 +301,7 @@ def main(argv: list[str]) -> int:
             prefix = "" if limiter == "adaptive" else f"{limiter}_"
             for n in counts:
                 print(f"{prefix}n{n}_receipts_per_agent: {receipts[n]}", flush=True)
-                figures = run(n, limiter, receipts[n], args.window, Path(tmp))
+                figures = run(n, limiter, receipts[n], args.window, args.rate_model, Path(tmp))
                 for name, value in figures.items():
                     text = f"{value:.3f}" if name in GOALS or name.endswith("_s") else f"{value:.0f}"
                     print(f"{prefix}n{n}_{name}: {text}", flush=True)
