@@ -1,11 +1,14 @@
 """Client-side rate limiters, so we stay under Fortnox's limit instead of discovering it by 429s.
 
-Fortnox allows 25 requests in any 5 s per client id and company and replies 429 beyond that (REFERENCE
-§3); peers that ran at exactly the limit still met 429s, so the full rate is 24. Two limiters share
-one interface (``RateLimiter``):
+Fortnox allows 25 requests per sliding window of 5 s per client id and company and replies 429
+beyond that (REFERENCE §3); peers that ran at exactly the limit still met 429s, so the full rate is
+24. Whether that window is exact or the sliding window counter Fortnox once described
+(fortnox_sandbox/ratelimit.py) is not known; pacing holds up under both. Two limiters share one
+interface (``RateLimiter``):
 
-- ``SlidingWindowLimiter``: a fixed window of 24, for one process (the tests' fast limiters, and the
-  benchmark's "today" baseline). A 429 makes every thread ``hold``, not spin.
+- ``SlidingWindowLimiter``: a window of 24 without pacing, for one process (the tests' fast limiters,
+  and the benchmarks' "today" baseline, as the SDKs run it). A 429 makes every thread ``hold``, not
+  spin.
 - ``shared_budget.AdaptiveLimiter``: what the agent uses. Several registers of one company share the
   25, each on its own PC; it lowers its rate on a 429 and probes back up (``aimd``), and all processes
   of one PC share it through a state file.
