@@ -20,7 +20,8 @@ The SDK maintainers' reports do not tell the two apart: 5 per second met 429s an
 5 worked with a token of a new app (softwerkab/fortnox-csharp-api-sdk #258), and 24 per 5 s "seems to
 work consistently" (its RateLimiter.cs, an exact window of 24 on the client).
 
-An agent has to hold up under both (its limiter paces its requests, so neither punishes it).
+An agent has to hold up under both: its limiter paces its requests, so neither punishes it, and the
+odd 429 the counter gives when two answers bunch is met by a trim (``kassasync.fortnox.aimd``).
 
 Only accepted requests count, in both: rejected ones are answered 429 and do not extend the ban (the
 page says the limit holds "until enough time has passed to make the average 25 requests per period
@@ -82,7 +83,7 @@ class SlidingWindowCounter:
         self._counts: dict[Key, _Counts] = {}
 
     def estimate(self, key: Key) -> float:
-        """The rate the next request of ``key`` would be judged by (for tests and the simulation)."""
+        """The rate the next request of ``key`` would be judged by (for the tests)."""
         with self._lock:
             return self._estimate(key, self._monotonic())
 
@@ -96,6 +97,7 @@ class SlidingWindowCounter:
             return True
 
     def _estimate(self, key: Key, now: float) -> float:
+        """The estimate at ``now``, after moving ``key``'s fixed windows on to the one ``now`` is in."""
         position = now / self.window_s
         window = math.floor(position)
         counts = self._counts.setdefault(key, _Counts(window))
