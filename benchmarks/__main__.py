@@ -10,16 +10,19 @@ HERE = Path(__file__).parent
 
 
 def main(argv: list[str]) -> int:
+    runner_argv = sys.argv
     names = argv or sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
     failed = []
     for name in names:
         print(f"# benchmark: {name}", flush=True)
+        sys.argv = [str(HERE / f"{name}.py")]  # its own defaults: the names here are not its options
         try:
-            runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+            runpy.run_path(sys.argv[0], run_name="__main__")
         except SystemExit as exit_:  # a benchmark's own sys.exit() must not end the others
             if exit_.code not in (None, 0):
                 failed.append(name)
         sys.stdout.flush()
+    sys.argv = runner_argv
     if failed:
         print(f"# failed: {', '.join(failed)}", flush=True)
     return 1 if failed else 0
