@@ -79,6 +79,18 @@ def test_a_429_while_its_own_requests_fill_the_window_only_trims_it_was_alone() 
     assert crowded.rate <= 12.0
 
 
+def test_a_scaled_budget_tells_alone_from_crowded_as_the_real_one_does() -> None:
+    """A test's limit five times Fortnox's (120 per window against a sandbox of 125): 115 of its own
+    in the window leaves the others one real place (alone), 50 leaves them most of it (a cut)."""
+    rules = AimdRules(window_s=1.0, full_rate=120.0)
+    alone = BudgetState(rate=120.0, sent=[29.05 + t / 125 for t in range(116)])
+    aimd.on_throttled(alone, rules, 30.0, alone.sent[-1], hold_s=0.0)
+    assert alone.rate == 114.0  # 115 counted: one below
+    crowded = BudgetState(rate=120.0, sent=[29.05 + t / 125 for t in range(51)])
+    aimd.on_throttled(crowded, rules, 30.0, crowded.sent[-1], hold_s=0.0)
+    assert crowded.rate == 60.0  # cut by half, as the real budget at its full rate is; not trimmed to 49
+
+
 @pytest.mark.parametrize("model", ["counter", "log"])
 def test_alone_at_fortnox_s_answer_times_it_keeps_its_utilisation_whichever_window(model: RateModel) -> None:
     """Answers of 100 ms and up to 60 more (Fortnox's recorded response times: 64-453 ms, median
