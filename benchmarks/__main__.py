@@ -21,8 +21,9 @@ def main(argv: list[str]) -> int:
         except SystemExit as exit_:  # a benchmark's own sys.exit() must not end the others
             if exit_.code not in (None, 0):
                 failed.append(name)
+        finally:
+            sys.argv = runner_argv
         sys.stdout.flush()
-    sys.argv = runner_argv
     if failed:
         print(f"# failed: {', '.join(failed)}", flush=True)
     return 1 if failed else 0

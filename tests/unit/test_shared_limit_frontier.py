@@ -47,3 +47,8 @@ def test_a_trial_of_today_s_rules_gives_the_simulation_s_own_figures() -> None:
         assert result.by_agents[n].ratio_429 == expected.ratio_429
         assert result.by_agents[n].fairness == expected.fairness
         assert result.complete[n]
+
+
+def test_a_setting_that_ruins_the_lone_agent_is_no_answer_for_six() -> None:
+    few_429s_but_slow_alone = outcome(figures(0.9, 0.01, 0.9), figures(0.92, 0.01, 0.85), alone=0.90)
+    assert best([few_429s_but_slow_alone], 6, "ratio_429", lambda f: f.ratio_429, lowest=True) is None
