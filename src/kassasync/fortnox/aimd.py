@@ -195,7 +195,8 @@ def on_clean(state: BudgetState, rules: AimdRules, now: float) -> None:
 def _others_places(rules: AimdRules, counted: int) -> float:
     """The places of Fortnox's window its own ``counted`` requests leave to others, in places of the
     real 25: a budget scaled for a test (120 per window against a sandbox of 125) compares like the
-    real one. Above ``TRACKED_MAX`` nothing is counted, and a 429 there is never taken for alone."""
+    real one. A budget whose hard cap is above ``TRACKED_MAX`` (the tests' 10 000 per window) counts
+    nothing, and a 429 there is never taken for alone."""
     scale = rules.full_rate / FULL_RATE
     return FORTNOX_LIMIT - counted / scale
 
