@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from benchmarks.shared_limit_sim import FORTNOX_LIMIT, Figures, Network, simulate
+from benchmarks.shared_limit_sim import FORTNOX_LIMIT, Figures, Network, mean, simulate
 from fortnox_sandbox.ratelimit import RATE_MODELS, RateModel
 from kassasync.fortnox.aimd import AimdRules
 
@@ -92,13 +92,7 @@ def run_trial(trial: Trial) -> Outcome:
         runs = [
             simulate(n, rules, trial.network, seed, WINDOWS, model=trial.model) for seed in range(trial.seeds)
         ]
-        by_agents[n] = Figures(
-            utilisation=sum(r.utilisation for r in runs) / len(runs),
-            ratio_429=sum(r.ratio_429 for r in runs) / len(runs),
-            fairness=sum(r.fairness for r in runs) / len(runs),
-            refused=round(sum(r.refused for r in runs) / len(runs)),
-            posted=min(r.posted for r in runs),
-        )
+        by_agents[n] = mean(runs)
         complete[n] = all(r.posted == n * math.ceil(WINDOWS * FORTNOX_LIMIT / n) for r in runs)
     return Outcome(trial.changes, by_agents, complete)
 

@@ -210,12 +210,18 @@ def averaged(
     model: RateModel = "counter",
 ) -> Figures:
     runs = [simulate(agents, rules, network, seed, adaptive=adaptive, model=model) for seed in range(seeds)]
+    return mean(runs)
+
+
+def mean(runs: list[Figures]) -> Figures:
+    """The figures of several runs (seeds), averaged."""
+    count = len(runs)
     return Figures(
-        utilisation=sum(r.utilisation for r in runs) / seeds,
-        ratio_429=sum(r.ratio_429 for r in runs) / seeds,
-        fairness=sum(r.fairness for r in runs) / seeds,
-        refused=round(sum(r.refused for r in runs) / seeds),
-        posted=round(sum(r.posted for r in runs) / seeds),
+        utilisation=sum(r.utilisation for r in runs) / count,
+        ratio_429=sum(r.ratio_429 for r in runs) / count,
+        fairness=sum(r.fairness for r in runs) / count,
+        refused=round(sum(r.refused for r in runs) / count),
+        posted=round(sum(r.posted for r in runs) / count),
     )
 
 
